@@ -1,0 +1,1 @@
+"""The PSA Connected Car integration (Peugeot, Citroën, DS, Opel, Vauxhall)."""

@@ -1,0 +1,87 @@
+"""Constants of the PSA Connected Car integration."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Final
+
+DOMAIN: Final = "psa_connected_car"
+MANUFACTURER_FALLBACK: Final = "Stellantis"
+
+# Config entry data
+CONF_BRAND: Final = "brand"
+CONF_COUNTRY: Final = "country"
+CONF_CONNECTION: Final = "connection"
+CONF_ACCOUNT_ID: Final = "account_id"
+CONF_API_BASE: Final = "api_base"
+CONF_IDP_BASE: Final = "idp_base"
+CONF_CERTIFICATE: Final = "certificate"
+CONF_CERT_FILE: Final = "cert_file"
+CONF_KEY_FILE: Final = "key_file"
+CONF_CA_FILE: Final = "ca_file"
+CONF_REDIRECT_URL: Final = "redirect_url"
+MOBILE_AUTH_IMPLEMENTATION: Final = f"{DOMAIN}_mobile_app"
+
+# Options
+CONF_UPDATE_POLICY: Final = "update_policy"
+CONF_SCAN_INTERVAL: Final = "scan_interval"
+CONF_ALERT_LOCALE: Final = "alert_locale"
+CONF_PUSH: Final = "push"
+CONF_VEHICLES: Final = "vehicles"
+POLICY_AUTOMATIC: Final = "automatic"
+POLICY_FIXED: Final = "fixed"
+
+# Polling plan
+ACTIVE_INTERVAL: Final = timedelta(seconds=60)
+PARKED_INTERVAL: Final = timedelta(minutes=5)
+MAINTENANCE_INTERVAL: Final = timedelta(hours=6)
+VEHICLE_LIST_INTERVAL: Final = timedelta(hours=12)
+BUDGET_SHARE: Final = 0.8
+"""Never plan more than this share of the API's rate limit."""
+DEFAULT_RATE_LIMIT: Final = 120
+DEFAULT_RATE_WINDOW_S: Final = 60.0
+CALLS_PER_VEHICLE_CYCLE: Final = 2
+"""Status and active alerts, every cycle."""
+
+OAUTH_SCOPE: Final = "openid profile"
+
+# Markets of the five brands, with the language their apps use there.
+COUNTRY_LANGUAGES: Final[dict[str, str]] = {
+    "at": "de",
+    "be": "fr",
+    "ch": "de",
+    "cz": "cs",
+    "de": "de",
+    "dk": "da",
+    "es": "es",
+    "fi": "fi",
+    "fr": "fr",
+    "gb": "en",
+    "gr": "el",
+    "hr": "hr",
+    "hu": "hu",
+    "ie": "en",
+    "it": "it",
+    "lu": "fr",
+    "nl": "nl",
+    "no": "no",
+    "pl": "pl",
+    "pt": "pt",
+    "ro": "ro",
+    "se": "sv",
+    "si": "sl",
+    "sk": "sk",
+    "tr": "tr",
+}
+DEFAULT_COUNTRY: Final = "fr"
+ALERT_LOCALES: Final = ("en-GB", "fr-FR", "de-DE", "it-IT", "es-ES", "nl-NL", "pt-PT", "pl-PL")
+
+
+def locale_for_country(country: str) -> str:
+    """Return the locale (for example ``fr-BE``) the brand apps use in a country."""
+    code = country.lower()
+    language = COUNTRY_LANGUAGES.get(code, "en")
+    return f"{language}-{code.upper()}"
+
+
+EVENT_ALERT: Final = f"{DOMAIN}_alert"

@@ -1,0 +1,162 @@
+"""OAuth2 glue between Home Assistant's helpers and the brands' identity providers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any, cast, override
+
+from aiohttp import ClientResponseError, RequestInfo
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import OAuth2TokenRequestConnectionError
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.config_entry_oauth2_flow import (
+    LocalOAuth2ImplementationWithPkce,
+    OAuth2Session,
+)
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
+
+from .api import (
+    Brand,
+    Endpoints,
+    PsaConnectionError,
+    PsaError,
+    RateLimitedError,
+    exchange_code,
+    refresh_access_token,
+)
+from .const import OAUTH_SCOPE
+
+_LOGGER = logging.getLogger(__name__)
+FRESH_TOKEN_AGE_S = 30.0
+"""A token refreshed this recently is not refreshed again after a 401."""
+
+
+class PsaOAuth2Implementation(LocalOAuth2ImplementationWithPkce):
+    """Authorization code flow with PKCE against one brand's identity provider.
+
+    The brands' token endpoint wants HTTP Basic client authentication and a ``realm``
+    query on refresh, which Home Assistant's generic implementation does not send.
+    """
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        domain: str,
+        client_id: str,
+        client_secret: str,
+        *,
+        brand: Brand,
+        endpoints: Endpoints,
+        locale: str | None = None,
+    ) -> None:
+        """Bind the client credentials to a brand and its endpoints."""
+        super().__init__(
+            hass,
+            domain,
+            client_id,
+            authorize_url=f"{endpoints.idp_base}/authorize",
+            token_url=f"{endpoints.idp_base}/access_token",
+            client_secret=client_secret,
+        )
+        self.brand = brand
+        self.endpoints = endpoints
+        self.locale = locale
+
+    def for_brand(
+        self, brand: Brand, endpoints: Endpoints, locale: str | None
+    ) -> PsaOAuth2Implementation:
+        """Return the same credentials bound to another brand (fresh PKCE verifier)."""
+        return PsaOAuth2Implementation(
+            self.hass,
+            self.domain,
+            self.client_id,
+            self.client_secret,
+            brand=brand,
+            endpoints=endpoints,
+            locale=locale,
+        )
+
+    @property
+    @override
+    def name(self) -> str:
+        return f"{self.brand.name} partner application"
+
+    @property
+    @override
+    def extra_authorize_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"scope": OAUTH_SCOPE}
+        if self.locale:
+            data["locale"] = self.locale
+        return data | super().extra_authorize_data
+
+    @override
+    async def _token_request(self, data: dict[str, Any]) -> dict[str, Any]:
+        session = async_get_clientsession(self.hass)
+        try:
+            if data["grant_type"] == "authorization_code":
+                return await exchange_code(
+                    session,
+                    self.endpoints.idp_base,
+                    self.client_id,
+                    self.client_secret,
+                    data["code"],
+                    data["redirect_uri"],
+                    data.get("code_verifier"),
+                )
+            return await refresh_access_token(
+                session,
+                self.endpoints.idp_base,
+                self.client_id,
+                self.client_secret,
+                data["refresh_token"],
+                self.brand.realm,
+            )
+        except PsaConnectionError as err:
+            raise OAuth2TokenRequestConnectionError(domain=self.domain) from err
+        except PsaError as err:
+            # Home Assistant maps the status: 4xx starts reauth, 429/5xx retries later.
+            raise self._response_error(err) from err
+
+    def _response_error(self, err: PsaError) -> ClientResponseError:
+        status = err.status or 500
+        if isinstance(err, RateLimitedError):
+            status = 429
+        url = URL(self.token_url)
+        headers: CIMultiDictProxy[str] = CIMultiDictProxy(CIMultiDict())
+        request_info = RequestInfo(url, "POST", headers, url)
+        return ClientResponseError(request_info, (), status=status, message=type(err).__name__)
+
+
+class TokenManager:
+    """Feeds the API client with valid access tokens from the config entry."""
+
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry, session: OAuth2Session) -> None:
+        """Wrap Home Assistant's OAuth2 session of one config entry."""
+        self._hass = hass
+        self._entry = entry
+        self._session = session
+        self._lock = asyncio.Lock()
+
+    async def __call__(self, force_refresh: bool) -> str:  # noqa: FBT001  (the client's protocol)
+        """Return an access token; refresh it first when the API rejected it."""
+        if force_refresh:
+            await self._async_force_refresh()
+        else:
+            await self._session.async_ensure_token_valid()
+        return cast(str, self._session.token["access_token"])
+
+    async def _async_force_refresh(self) -> None:
+        async with self._lock:
+            token = self._session.token
+            age = time.time() - (float(token["expires_at"]) - float(token["expires_in"]))
+            if age < FRESH_TOKEN_AGE_S:
+                return  # another request already refreshed it: refresh tokens rotate
+            _LOGGER.debug("Access token rejected by the API, refreshing it")
+            new_token = await self._session.implementation.async_refresh_token(token)
+            self._hass.config_entries.async_update_entry(
+                self._entry, data={**self._entry.data, "token": new_token}
+            )
