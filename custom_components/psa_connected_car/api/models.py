@@ -33,7 +33,7 @@ class Vehicle:
     """A vehicle of the account; ``id`` is the API identifier, not the VIN."""
 
     id: str
-    vin: str | None = field(repr=False)
+    vin: str = field(repr=False)
     brand: str | None
     label: str | None
     motorization: str | None

@@ -123,7 +123,7 @@ def parse_timestamp(value: object) -> datetime | None:
             return _from_epoch(float(value))
         if isinstance(value, str):
             return _from_text(value.strip())
-    except (ValueError, OverflowError, OSError):
+    except ValueError, OverflowError, OSError:
         return None
     return None
 
@@ -148,9 +148,7 @@ def _from_text(text: str) -> datetime | None:
 
 def _from_iso_match(match: re.Match[str]) -> datetime:
     frac = (match["frac"] or "")[:6].ljust(6, "0")
-    stamp = (
-        f"{match['date']}T{match['h'] or '00'}:{match['m'] or '00'}:{match['s'] or '00'}.{frac}"
-    )
+    stamp = f"{match['date']}T{match['h'] or '00'}:{match['m'] or '00'}:{match['s'] or '00'}.{frac}"
     parsed = datetime.fromisoformat(stamp)
     tz = match["tz"]
     if tz and tz[0] in "+-":

@@ -1,0 +1,215 @@
+"""Async client of the Connected Car v4 API for one account."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+import dataclasses
+import ssl
+from typing import Any
+
+import aiohttp
+from yarl import URL
+
+from .brands import Brand
+from .errors import NoDataError
+from .models import Alert, Callback, Maintenance, Monitor, Position, User, Vehicle, VehicleStatus
+from .monitors import MonitorRequest
+from .paging import MAX_PAGES, PAGE_SIZE, collect_pages
+from .parsers import (
+    parse_alerts,
+    parse_callback_ref,
+    parse_callbacks,
+    parse_last_position,
+    parse_maintenance,
+    parse_monitor,
+    parse_monitors,
+    parse_user,
+    parse_vehicle,
+    parse_vehicles,
+    require_mapping,
+)
+from .parsers_status import parse_status
+from .rate_budget import RateBudget
+from .transport import TokenProvider, Transport
+
+__all__ = ["PsaClient", "TokenProvider"]
+
+_VEHICLES = ("user", "vehicles")
+
+
+class PsaClient:
+    """Reads vehicles and data, and manages callbacks and monitors, for one account."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        brand: Brand,
+        client_id: str,
+        token_provider: TokenProvider,
+        *,
+        api_base: str,
+        rate_budget: RateBudget | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+        request_timeout: float = 30,
+        wait_for_budget: bool = True,
+        max_budget_wait_s: float = 30.0,
+        max_pages: int = MAX_PAGES,
+    ) -> None:
+        """Use ``session`` (Home Assistant's shared one) with ``brand``'s realm."""
+        self.brand = brand
+        self._max_pages = max_pages
+        self._transport = Transport(
+            session,
+            api_base=api_base,
+            realm=brand.realm,
+            client_id=client_id,
+            token_provider=token_provider,
+            rate_budget=rate_budget if rate_budget is not None else RateBudget(),
+            ssl_context=ssl_context,
+            request_timeout=request_timeout,
+            wait_for_budget=wait_for_budget,
+            max_budget_wait_s=max_budget_wait_s,
+        )
+
+    @property
+    def rate_budget(self) -> RateBudget:
+        """The account's request budget (shared by all its vehicles)."""
+        return self._transport.rate_budget
+
+    @property
+    def api_base(self) -> str:
+        """The API base this client talks to."""
+        return str(self._transport.api_base)
+
+    async def get_user(self) -> User:
+        """The signed-in account."""
+        return parse_user(await self._get(self._transport.url("user"), "user"))
+
+    async def get_vehicles(self) -> list[Vehicle]:
+        """Every vehicle of the account (all pages)."""
+        return await self._collect(self._transport.url(*_VEHICLES), parse_vehicles, "vehicles")
+
+    async def get_vehicle(self, vehicle_id: str) -> Vehicle:
+        """One vehicle; ``NoDataError`` when the account has no such vehicle."""
+        url = self._transport.url(*_VEHICLES, vehicle_id)
+        return parse_vehicle(await self._get(url, "vehicle"))
+
+    async def get_status(self, vehicle_id: str) -> VehicleStatus | None:
+        """The latest status, or ``None`` when the API has none."""
+        return await self._optional(vehicle_id, "status", parse_status)
+
+    async def get_last_position(self, vehicle_id: str) -> Position | None:
+        """The last known position, or ``None`` when unknown."""
+        return await self._optional(vehicle_id, "lastPosition", parse_last_position)
+
+    async def get_maintenance(self, vehicle_id: str) -> Maintenance | None:
+        """Next-service figures, or ``None`` when the car does not report them."""
+        return await self._optional(vehicle_id, "maintenance", parse_maintenance)
+
+    async def get_alerts(
+        self, vehicle_id: str, *, active_only: bool = True, locale: str | None = None
+    ) -> list[Alert]:
+        """Alerts of a vehicle: the active ones, or the history with ``active_only=False``."""
+        params = {"locale": locale} if locale else None
+        url = self._transport.url(*_VEHICLES, vehicle_id, "alerts", params=params)
+        alerts: list[Alert] = await self._collect(url, parse_alerts, "alerts")
+        unique = {alert.id: alert for alert in alerts}
+        return [alert for alert in unique.values() if alert.active or not active_only]
+
+    async def create_callback(
+        self, target_url: str, attributes: Mapping[str, str], *, label: str
+    ) -> Callback:
+        """Register a webhook; ``attributes`` are headers the API sends back with each event."""
+        body = {
+            "label": label,
+            "type": ["Monitor"],
+            "callback": {
+                "webhook": {
+                    "name": label,
+                    "target": target_url,
+                    "attributes": [
+                        {"type": "Header", "key": key, "value": value}
+                        for key, value in attributes.items()
+                    ],
+                }
+            },
+        }
+        url = self._transport.url("user", "callbacks")
+        answer = await self._transport.request("POST", url, endpoint="callbacks", json_body=body)
+        callback_id, status = parse_callback_ref(answer)
+        return Callback(callback_id, target_url, dict(attributes), label, status)
+
+    async def list_callbacks(self) -> list[Callback]:
+        """The account's callbacks."""
+        url = self._transport.url("user", "callbacks")
+        return await self._collect(url, parse_callbacks, "callbacks")
+
+    async def delete_callback(self, callback_id: str) -> bool:
+        """Delete a callback (and its monitors); ``False`` when it was already gone."""
+        return await self._delete(self._transport.url("user", "callbacks", callback_id), "callback")
+
+    async def create_monitor(
+        self, vehicle_id: str, callback_id: str, monitor: MonitorRequest
+    ) -> Monitor:
+        """Create a monitor pushing ``monitor``'s events to the callback."""
+        url = self._monitors_url(vehicle_id, callback_id)
+        answer = await self._transport.request(
+            "POST", url, endpoint="monitors", json_body=monitor.to_body()
+        )
+        created = parse_monitor(answer)
+        body = monitor.to_body()
+        return dataclasses.replace(
+            created,
+            label=created.label or monitor.label,
+            extended_events=created.extended_events or tuple(body["extendedEventParam"]),
+            trigger_data=created.trigger_data
+            or tuple(t["data"]["data"] for t in body["triggerParam"]["triggers"]),
+        )
+
+    async def list_monitors(self, vehicle_id: str, callback_id: str) -> list[Monitor]:
+        """Monitors of a vehicle on one callback."""
+        url = self._monitors_url(vehicle_id, callback_id)
+        return await self._collect(url, parse_monitors, "monitors")
+
+    async def delete_monitor(self, vehicle_id: str, callback_id: str, monitor_id: str) -> bool:
+        """Delete a monitor; ``False`` when it was already gone."""
+        url = self._monitors_url(vehicle_id, callback_id) / monitor_id
+        return await self._delete(url, "monitor")
+
+    def _monitors_url(self, vehicle_id: str, callback_id: str) -> URL:
+        return self._transport.url(*_VEHICLES, vehicle_id, "callbacks", callback_id, "monitors")
+
+    async def _get(self, url: URL, endpoint: str) -> Any:
+        return await self._transport.request("GET", url, endpoint=endpoint)
+
+    async def _optional[T](
+        self, vehicle_id: str, resource: str, parse: Callable[[object], T]
+    ) -> T | None:
+        url = self._transport.url(*_VEHICLES, vehicle_id, resource)
+        try:
+            doc = await self._get(url, resource)
+        except NoDataError:
+            return None
+        return parse(doc)
+
+    async def _delete(self, url: URL, endpoint: str) -> bool:
+        try:
+            await self._transport.request("DELETE", url, endpoint=endpoint)
+        except NoDataError:
+            return False
+        return True
+
+    async def _collect[T](
+        self, url: URL, parse: Callable[[Mapping[str, Any]], list[T]], endpoint: str
+    ) -> list[T]:
+        async def fetch(page_url: URL) -> Mapping[str, Any] | None:
+            try:
+                doc = await self._get(page_url, endpoint)
+            except NoDataError:
+                return None
+            return require_mapping(doc, endpoint)
+
+        first = url.update_query(pageSize=PAGE_SIZE)
+        return await collect_pages(
+            first, fetch, parse, self._transport.api_base, max_pages=self._max_pages
+        )
