@@ -1,1 +1,121 @@
 """The PSA Connected Car integration (Peugeot, Citroën, DS, Opel, Vauxhall)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.aiohttp_client import (
+    async_create_clientsession,
+    async_get_clientsession,
+)
+from homeassistant.helpers.config_entry_oauth2_flow import (
+    ImplementationUnavailableError,
+    OAuth2Session,
+    async_get_config_entry_implementation,
+)
+
+from .api import Brand, ConnectionType, Endpoints, PsaClient, RateBudget
+from .certificates import (
+    CertificateError,
+    async_remove_certificates,
+    async_validated_ssl_context,
+)
+from .const import (
+    CONF_CERT_FILE,
+    CONF_CERTIFICATE,
+    CONF_CONNECTION,
+    DOMAIN,
+    MOBILE_AUTH_IMPLEMENTATION,
+)
+from .coordinator import PsaConfigEntry, PsaCoordinator, PsaRuntimeData
+from .flow_schemas import endpoints_from_setup
+from .oauth import PsaOAuth2Implementation, TokenManager
+
+_LOGGER = logging.getLogger(__name__)
+PLATFORMS = [Platform.BINARY_SENSOR, Platform.DEVICE_TRACKER, Platform.SENSOR]
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> bool:
+    """Connect to the account and start polling it."""
+    brand, endpoints, locale = endpoints_from_setup(entry.data)
+    implementation = await _async_implementation(hass, entry, brand, endpoints, locale)
+    token_manager = TokenManager(hass, entry, OAuth2Session(hass, entry, implementation))
+    session = async_get_clientsession(hass)
+    ssl_context = None
+    if paths := entry.data.get(CONF_CERTIFICATE):
+        try:
+            ssl_context = await async_validated_ssl_context(paths)
+        except CertificateError as err:
+            raise ConfigEntryError(
+                translation_domain=DOMAIN, translation_key="certificate_unreadable"
+            ) from err
+        session = async_create_clientsession(hass)
+    client = PsaClient(
+        session,
+        brand,
+        implementation.client_id,
+        token_manager,
+        api_base=endpoints.api_base,
+        rate_budget=RateBudget(),
+        ssl_context=ssl_context,
+    )
+    coordinator = PsaCoordinator(hass, entry, client)
+    await coordinator.async_config_entry_first_refresh()
+    entry.runtime_data = PsaRuntimeData(client=client, coordinator=coordinator)
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def _async_implementation(
+    hass: HomeAssistant,
+    entry: PsaConfigEntry,
+    brand: Brand,
+    endpoints: Endpoints,
+    locale: str,
+) -> PsaOAuth2Implementation:
+    if entry.data[CONF_CONNECTION] == ConnectionType.MOBILE_APP:
+        return PsaOAuth2Implementation(
+            hass,
+            MOBILE_AUTH_IMPLEMENTATION,
+            entry.data[CONF_CLIENT_ID],
+            entry.data[CONF_CLIENT_SECRET],
+            brand=brand,
+            endpoints=endpoints,
+            locale=locale,
+        )
+    try:
+        implementation = await async_get_config_entry_implementation(hass, entry)
+    except (ImplementationUnavailableError, ValueError) as err:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN, translation_key="credentials_unavailable"
+        ) from err
+    if not isinstance(implementation, PsaOAuth2Implementation):
+        raise ConfigEntryError(translation_domain=DOMAIN, translation_key="credentials_unavailable")
+    return implementation.for_brand(brand, endpoints, locale)
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> bool:
+    """Stop polling and remove the platforms."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> None:
+    """Delete the stored client certificate with the entry."""
+    if paths := entry.data.get(CONF_CERTIFICATE):
+        await async_remove_certificates(hass, Path(paths[CONF_CERT_FILE]).parent)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: PsaConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """Let the user delete a car's device once the car left the account."""
+    coordinator = entry.runtime_data.coordinator
+    return not any(
+        identifier[0] == DOMAIN and coordinator.vehicles.is_current(identifier[1])
+        for identifier in device.identifiers
+    )

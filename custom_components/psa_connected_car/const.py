@@ -85,3 +85,4 @@ def locale_for_country(country: str) -> str:
 
 
 EVENT_ALERT: Final = f"{DOMAIN}_alert"
+EVENT_SERVICE_DUE: Final = f"{DOMAIN}_service_due"

@@ -141,13 +141,13 @@ class TokenManager:
         self._session = session
         self._lock = asyncio.Lock()
 
-    async def __call__(self, force_refresh: bool) -> str:  # noqa: FBT001  (the client's protocol)
+    async def __call__(self, force_refresh: bool) -> str:
         """Return an access token; refresh it first when the API rejected it."""
         if force_refresh:
             await self._async_force_refresh()
         else:
             await self._session.async_ensure_token_valid()
-        return cast(str, self._session.token["access_token"])
+        return cast("str", self._session.token["access_token"])
 
     async def _async_force_refresh(self) -> None:
         async with self._lock:

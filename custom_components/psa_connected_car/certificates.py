@@ -1,0 +1,78 @@
+"""Client certificates for the partner API (mTLS): storage and validation."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+import contextlib
+from pathlib import Path
+import shutil
+import ssl
+
+from homeassistant.components.file_upload import process_uploaded_file
+from homeassistant.core import HomeAssistant
+
+from .api import async_create_ssl_context
+from .const import CONF_CA_FILE, CONF_CERT_FILE, CONF_KEY_FILE, DOMAIN
+
+FILE_NAMES = {CONF_CERT_FILE: "client.crt", CONF_KEY_FILE: "client.key", CONF_CA_FILE: "ca.crt"}
+
+
+class CertificateError(Exception):
+    """The uploaded files do not make a usable client certificate."""
+
+    def __init__(self, reason: str) -> None:
+        """``reason`` is a translation key of the certificate step."""
+        super().__init__(reason)
+        self.reason = reason
+
+
+def certificate_dir(hass: HomeAssistant, flow_or_entry_id: str) -> Path:
+    """Where one account's certificate files live (inside the config directory)."""
+    return Path(hass.config.path(".storage", DOMAIN, flow_or_entry_id))
+
+
+async def async_store_uploads(
+    hass: HomeAssistant, uploads: Mapping[str, str], folder: Path
+) -> dict[str, str]:
+    """Move uploaded files into ``folder`` with 0600 permissions; return their paths."""
+    return await hass.async_add_executor_job(_store_uploads, hass, dict(uploads), folder)
+
+
+def _store_uploads(hass: HomeAssistant, uploads: dict[str, str], folder: Path) -> dict[str, str]:
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    stored: dict[str, str] = {}
+    for field, file_id in uploads.items():
+        target = folder / FILE_NAMES[field]
+        try:
+            with process_uploaded_file(hass, file_id) as uploaded:
+                shutil.copyfile(uploaded, target)
+        except (ValueError, OSError) as err:
+            raise CertificateError("certificate_unreadable") from err
+        target.chmod(0o600)
+        stored[field] = str(target)
+    return stored
+
+
+async def async_validated_ssl_context(paths: Mapping[str, str]) -> ssl.SSLContext:
+    """Build the SSL context, telling apart unreadable files and a key that does not match."""
+    try:
+        return await async_create_ssl_context(
+            paths[CONF_CERT_FILE], paths[CONF_KEY_FILE], paths.get(CONF_CA_FILE)
+        )
+    except ssl.SSLError as err:
+        reason = "certificate_key_mismatch" if "KEY_VALUES_MISMATCH" in str(err) else None
+        raise CertificateError(reason or "certificate_unreadable") from err
+    except (OSError, ValueError) as err:
+        raise CertificateError("certificate_unreadable") from err
+
+
+async def async_remove_certificates(hass: HomeAssistant, folder: Path) -> None:
+    """Delete an account's certificate folder; never anything outside our own folder."""
+
+    def _remove() -> None:
+        if certificate_dir(hass, "").resolve() not in folder.resolve().parents:
+            return
+        with contextlib.suppress(FileNotFoundError):
+            shutil.rmtree(folder)
+
+    await hass.async_add_executor_job(_remove)

@@ -1,0 +1,322 @@
+"""Config flow: brand and country, then OAuth2 as a partner app or with brand-app credentials."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+import logging
+import time
+from typing import Any, override
+
+from homeassistant.config_entries import (
+    SOURCE_REAUTH,
+    SOURCE_RECONFIGURE,
+    ConfigEntry,
+    ConfigFlowResult,
+    OptionsFlow,
+)
+from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET
+from homeassistant.core import callback
+from homeassistant.data_entry_flow import AbortFlow
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.config_entry_oauth2_flow import AbstractOAuth2FlowHandler
+
+from .account_check import AccountCheckError, async_check_account
+from .api import (
+    BRANDS,
+    ConnectionType,
+    InvalidClientError,
+    InvalidGrantError,
+    PsaError,
+    RateLimitedError,
+    RedirectParseError,
+    exchange_code,
+    parse_redirect,
+)
+from .certificates import (
+    CertificateError,
+    async_store_uploads,
+    async_validated_ssl_context,
+    certificate_dir,
+)
+from .const import (
+    CONF_ACCOUNT_ID,
+    CONF_BRAND,
+    CONF_CERTIFICATE,
+    CONF_CONNECTION,
+    CONF_COUNTRY,
+    CONF_REDIRECT_URL,
+    DOMAIN,
+    MOBILE_AUTH_IMPLEMENTATION,
+)
+from .flow_schemas import (
+    MobileLogin,
+    certificate_schema,
+    endpoints_from_setup,
+    mobile_code_schema,
+    mobile_credentials_schema,
+    reconfigure_schema,
+    setup_from_form,
+    user_schema,
+)
+from .oauth import PsaOAuth2Implementation
+from .options_flow import PsaOptionsFlow
+
+_LOGGER = logging.getLogger(__name__)
+SETUP_KEYS = (CONF_BRAND, CONF_COUNTRY, CONF_CONNECTION, "api_base", "idp_base")
+
+
+class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
+    """Connect one Stellantis brand account."""
+
+    DOMAIN = DOMAIN
+    VERSION = 1
+
+    def __init__(self) -> None:
+        """Start with nothing chosen."""
+        super().__init__()
+        self._setup: dict[str, Any] = {}
+        self._brand_bound = False
+        self._mobile: MobileLogin | None = None
+
+    @property
+    @override
+    def logger(self) -> logging.Logger:
+        return _LOGGER
+
+    @staticmethod
+    @callback
+    @override
+    def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
+        return PsaOptionsFlow()
+
+    # -- first steps -------------------------------------------------------------------
+
+    @override
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Brand, country and connection type."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            setup, error = setup_from_form(user_input)
+            if error is None:
+                self._setup = setup
+                return await self._async_start_login()
+            errors["base"] = error
+        country = (self.hass.config.country or "").lower()
+        return self.async_show_form(
+            step_id="user", data_schema=user_schema(country, user_input), errors=errors
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change country, connection type, credentials or certificate."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            setup, error = setup_from_form({**user_input, CONF_BRAND: entry.data[CONF_BRAND]})
+            if error is None:
+                self._setup = {**_credentials_of(entry.data), **setup}
+                return await self._async_start_login()
+            errors["base"] = error
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=reconfigure_schema(user_input or entry.data),
+            errors=errors,
+            description_placeholders={"brand": BRANDS[entry.data[CONF_BRAND]].name},
+        )
+
+    async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
+        """The refresh token died (invalid_grant): log in again the same way."""
+        self._setup = {key: entry_data[key] for key in SETUP_KEYS if key in entry_data}
+        self._setup |= _credentials_of(entry_data)
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Tell the user why they need to log in again."""
+        if user_input is None:
+            return self.async_show_form(
+                step_id="reauth_confirm",
+                description_placeholders={"account": self._get_reauth_entry().title},
+            )
+        return await self._async_start_login()
+
+    async def _async_start_login(self) -> ConfigFlowResult:
+        if self._setup[CONF_CONNECTION] == ConnectionType.MOBILE_APP:
+            if self.source == SOURCE_REAUTH:
+                return await self.async_step_mobile_code()
+            return await self.async_step_mobile_credentials()
+        if self.source == SOURCE_REAUTH:
+            implementation = self._get_reauth_entry().data["auth_implementation"]
+            return await self.async_step_pick_implementation({"implementation": implementation})
+        return await self.async_step_certificate()
+
+    # -- partner application -----------------------------------------------------------
+
+    async def async_step_certificate(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Optional client certificate and key for the partner API (mTLS)."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                await self._async_accept_certificate(user_input)
+            except CertificateError as err:
+                errors["base"] = err.reason
+            else:
+                return await self.async_step_pick_implementation()
+        return self.async_show_form(
+            step_id="certificate", data_schema=certificate_schema(), errors=errors
+        )
+
+    async def _async_accept_certificate(self, user_input: dict[str, Any]) -> None:
+        uploads = {key: value for key, value in user_input.items() if value}
+        if not uploads:
+            return
+        if len(uploads.keys() & {"cert_file", "key_file"}) != 2:
+            raise CertificateError("certificate_incomplete")
+        folder = certificate_dir(self.hass, self.flow_id)
+        paths = await async_store_uploads(self.hass, uploads, folder)
+        await async_validated_ssl_context(paths)
+        self._setup[CONF_CERTIFICATE] = paths
+
+    @override
+    async def async_step_auth(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Bind the picked partner credentials to the chosen brand before redirecting."""
+        if not self._brand_bound and isinstance(self.flow_impl, PsaOAuth2Implementation):
+            brand, endpoints, locale = endpoints_from_setup(self._setup)
+            self.flow_impl = self.flow_impl.for_brand(brand, endpoints, locale)
+            self._brand_bound = True
+        return await super().async_step_auth(user_input)
+
+    @override
+    async def async_oauth_create_entry(self, data: dict[str, Any]) -> ConfigFlowResult:
+        """Home Assistant's redirect brought a token: check the account."""
+        try:
+            return await self._async_finish(data["auth_implementation"], data["token"])
+        except AccountCheckError as err:
+            return self.async_abort(reason=err.reason, description_placeholders=err.placeholders)
+
+    # -- brand mobile-app credentials --------------------------------------------------
+
+    async def async_step_mobile_credentials(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The user's own client id and secret of the brand's mobile app."""
+        if user_input is not None:
+            self._setup[CONF_CLIENT_ID] = user_input[CONF_CLIENT_ID].strip()
+            self._setup[CONF_CLIENT_SECRET] = user_input[CONF_CLIENT_SECRET].strip()
+            self._mobile = None
+            return await self.async_step_mobile_code()
+        return self.async_show_form(
+            step_id="mobile_credentials",
+            data_schema=mobile_credentials_schema(self._setup),
+            description_placeholders={"brand": BRANDS[self._setup[CONF_BRAND]].name},
+        )
+
+    async def async_step_mobile_code(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the login address; accept the pasted final address or bare code."""
+        if self._mobile is None:
+            self._mobile = MobileLogin.start(self._setup)
+        errors: dict[str, str] = {}
+        placeholders = self._mobile.placeholders()
+        if user_input is not None:
+            try:
+                return await self._async_mobile_login(user_input[CONF_REDIRECT_URL])
+            except RedirectParseError as err:
+                errors[CONF_REDIRECT_URL] = f"redirect_{err.reason}"
+            except AccountCheckError as err:
+                errors["base"] = err.reason
+                placeholders |= err.placeholders
+            except AbortFlow:
+                raise
+            except Exception:
+                _LOGGER.exception("Unexpected error while logging in with the brand app")
+                errors["base"] = "unknown"
+        return self.async_show_form(
+            step_id="mobile_code",
+            data_schema=mobile_code_schema(),
+            errors=errors,
+            description_placeholders=placeholders,
+        )
+
+    async def _async_mobile_login(self, pasted: str) -> ConfigFlowResult:
+        assert self._mobile is not None
+        login = self._mobile
+        code = parse_redirect(pasted, login.redirect_uri, login.state)
+        try:
+            token = await exchange_code(
+                async_get_clientsession(self.hass),
+                login.endpoints.idp_base,
+                self._setup[CONF_CLIENT_ID],
+                self._setup[CONF_CLIENT_SECRET],
+                code,
+                login.redirect_uri,
+                login.code_verifier,
+            )
+        except InvalidClientError as err:
+            raise AccountCheckError("invalid_client") from err
+        except InvalidGrantError as err:
+            raise AccountCheckError("invalid_auth") from err
+        except RateLimitedError as err:
+            wait = str(round(err.retry_after or 60))
+            raise AccountCheckError("rate_limited", {"retry_after": wait}) from err
+        except PsaError as err:
+            raise AccountCheckError("cannot_connect") from err
+        token["expires_in"] = int(token.get("expires_in", 0))
+        token["expires_at"] = time.time() + token["expires_in"]
+        return await self._async_finish(MOBILE_AUTH_IMPLEMENTATION, token)
+
+    # -- common end --------------------------------------------------------------------
+
+    async def _async_finish(self, implementation: str, token: dict[str, Any]) -> ConfigFlowResult:
+        brand, endpoints, _locale = endpoints_from_setup(self._setup)
+        ssl_context = None
+        if paths := self._setup.get(CONF_CERTIFICATE):
+            try:
+                ssl_context = await async_validated_ssl_context(paths)
+            except CertificateError as err:
+                raise AccountCheckError(err.reason) from err
+        client_id = (
+            self._setup[CONF_CLIENT_ID]
+            if implementation == MOBILE_AUTH_IMPLEMENTATION
+            else self.flow_impl.client_id  # type: ignore[attr-defined]
+        )
+        account = await async_check_account(
+            self.hass,
+            brand=brand,
+            client_id=client_id,
+            api_base=endpoints.api_base,
+            token=token,
+            ssl_context=ssl_context,
+        )
+        await self.async_set_unique_id(account.account_id)
+        data = {
+            **self._setup,
+            "auth_implementation": implementation,
+            "token": token,
+            CONF_ACCOUNT_ID: account.account_id,
+        }
+        if self.source in (SOURCE_REAUTH, SOURCE_RECONFIGURE):
+            self._abort_if_unique_id_mismatch(reason="wrong_account")
+            entry = (
+                self._get_reauth_entry()
+                if self.source == SOURCE_REAUTH
+                else self._get_reconfigure_entry()
+            )
+            return self.async_update_reload_and_abort(entry, data=data)
+        self._abort_if_unique_id_configured()
+        if not account.vehicles:
+            return self.async_abort(
+                reason="no_vehicles", description_placeholders={"brand": brand.name}
+            )
+        return self.async_create_entry(title=account.title, data=data)
+
+
+def _credentials_of(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The mobile-app client credentials and certificate an entry already holds."""
+    keys = (CONF_CLIENT_ID, CONF_CLIENT_SECRET, CONF_CERTIFICATE)
+    return {key: data[key] for key in keys if key in data}

@@ -1,0 +1,217 @@
+"""The only place that decides what to fetch from the API, and when."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+import logging
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
+
+from .alert_events import AlertEventDispatcher
+from .api import (
+    Alert,
+    AuthenticationError,
+    Maintenance,
+    PsaClient,
+    PsaError,
+    RateLimitedError,
+    Vehicle,
+    VehicleStatus,
+    mask_vin,
+)
+from .const import (
+    ACTIVE_INTERVAL,
+    CONF_ALERT_LOCALE,
+    CONF_SCAN_INTERVAL,
+    CONF_UPDATE_POLICY,
+    CONF_VEHICLES,
+    DOMAIN,
+    MAINTENANCE_INTERVAL,
+    PARKED_INTERVAL,
+    POLICY_FIXED,
+    VEHICLE_LIST_INTERVAL,
+)
+from .planner import minimum_interval_s
+from .vehicle_registry import VehicleRegistry
+
+_LOGGER = logging.getLogger(__name__)
+ACTIVE_IGNITION = frozenset({"Start", "StartUp"})
+CONCURRENT_VEHICLES = 4
+
+
+@dataclass(frozen=True, slots=True)
+class VehicleData:
+    """Everything known about one car after a refresh."""
+
+    vehicle: Vehicle
+    status: VehicleStatus | None = None
+    maintenance: Maintenance | None = None
+    alerts: tuple[Alert, ...] = ()
+    available: bool = True
+    maintenance_fetched_at: datetime | None = None
+
+    @property
+    def is_active(self) -> bool:
+        """Driving or ignition on: worth polling often."""
+        status = self.status
+        return status is not None and (bool(status.moving) or status.ignition in ACTIVE_IGNITION)
+
+
+@dataclass
+class PsaRuntimeData:
+    """What a loaded config entry holds."""
+
+    client: PsaClient
+    coordinator: PsaCoordinator
+
+
+type PsaConfigEntry = ConfigEntry[PsaRuntimeData]
+
+
+class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
+    """Polls one account within its rate budget."""
+
+    config_entry: PsaConfigEntry
+
+    def __init__(self, hass: HomeAssistant, entry: PsaConfigEntry, client: PsaClient) -> None:
+        """One coordinator, one client, one rate budget per account."""
+        super().__init__(
+            hass,
+            _LOGGER,
+            config_entry=entry,
+            name=DOMAIN,
+            update_interval=PARKED_INTERVAL,
+            always_update=False,
+        )
+        self.client = client
+        self.vehicles = VehicleRegistry(hass, entry)
+        self.events = AlertEventDispatcher(hass)
+        self._vehicles_fetched_at: datetime | None = None
+        self._no_data_logged: set[tuple[str, str]] = set()
+
+    # -- public helpers ----------------------------------------------------------------
+
+    def vehicle_labels(self) -> dict[str, str]:
+        """Vehicle id -> a label a person recognises (for the options form)."""
+        labels: dict[str, str] = {}
+        for vid, item in (self.data or {}).items():
+            name = item.vehicle.label or item.vehicle.brand or "Vehicle"
+            labels[vid] = f"{name} ({mask_vin(item.vehicle.vin)})"
+        return labels
+
+    @callback
+    def async_add_vehicle_listener(
+        self, listener: Callable[[list[str]], None]
+    ) -> Callable[[], None]:
+        """Call ``listener`` with the ids of cars that appear after setup."""
+        return self.vehicles.async_add_listener(listener)
+
+    # -- the refresh -------------------------------------------------------------------
+
+    async def _async_update_data(self) -> dict[str, VehicleData]:
+        previous = self.data or {}
+        try:
+            vehicles = await self._async_vehicle_list(previous)
+            semaphore = asyncio.Semaphore(CONCURRENT_VEHICLES)
+            results = await asyncio.gather(
+                *(self._async_refresh_vehicle(v, previous.get(v.id), semaphore) for v in vehicles)
+            )
+        except AuthenticationError as err:
+            raise ConfigEntryAuthFailed(str(err)) from err
+        except RateLimitedError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="rate_limited",
+                translation_placeholders={"retry_after": str(round(err.retry_after or 60))},
+                retry_after=err.retry_after,
+            ) from err
+        data = {item.vehicle.id: item for item in results}
+        if data and not any(item.available for item in data.values()):
+            raise UpdateFailed(translation_domain=DOMAIN, translation_key="all_vehicles_failed")
+        self.vehicles.async_sync(data)
+        self.events.async_compare(previous, data, self.vehicles.device_id)
+        self._plan_next_interval(data)
+        return data
+
+    async def _async_vehicle_list(self, previous: dict[str, VehicleData]) -> list[Vehicle]:
+        now = dt_util.utcnow()
+        fetched = self._vehicles_fetched_at
+        if previous and fetched is not None and now - fetched < VEHICLE_LIST_INTERVAL:
+            return [item.vehicle for item in previous.values()]
+        try:
+            vehicles = await self.client.get_vehicles()
+        except PsaError as err:
+            if isinstance(err, (AuthenticationError, RateLimitedError)) or not previous:
+                raise
+            _LOGGER.info("Could not refresh the vehicle list (%s); keeping the known cars", err)
+            return [item.vehicle for item in previous.values()]
+        self._vehicles_fetched_at = now
+        wanted = set(self.config_entry.options.get(CONF_VEHICLES) or ())
+        return [v for v in vehicles if not wanted or v.id in wanted]
+
+    async def _async_refresh_vehicle(
+        self, vehicle: Vehicle, previous: VehicleData | None, semaphore: asyncio.Semaphore
+    ) -> VehicleData:
+        base = previous or VehicleData(vehicle=vehicle)
+        async with semaphore:
+            try:
+                status = await self.client.get_status(vehicle.id)
+                alerts = await self.client.get_alerts(vehicle.id, locale=self._locale)
+                maintenance, fetched_at = await self._async_maintenance(vehicle, base)
+            except AuthenticationError, RateLimitedError:
+                raise
+            except PsaError as err:
+                _LOGGER.debug("Car %s failed this cycle: %s", mask_vin(vehicle.vin), err)
+                return replace(base, vehicle=vehicle, available=False)
+        self._log_no_data_once(vehicle, "status", status is None)
+        return VehicleData(
+            vehicle=vehicle,
+            status=status,
+            maintenance=maintenance,
+            alerts=tuple(alert for alert in alerts if alert.active),
+            available=True,
+            maintenance_fetched_at=fetched_at,
+        )
+
+    async def _async_maintenance(
+        self, vehicle: Vehicle, base: VehicleData
+    ) -> tuple[Maintenance | None, datetime | None]:
+        now = dt_util.utcnow()
+        fetched = base.maintenance_fetched_at
+        if fetched is not None and now - fetched < MAINTENANCE_INTERVAL:
+            return base.maintenance, fetched
+        maintenance = await self.client.get_maintenance(vehicle.id)
+        self._log_no_data_once(vehicle, "maintenance", maintenance is None)
+        return maintenance, now
+
+    @property
+    def _locale(self) -> str | None:
+        locale = self.config_entry.options.get(CONF_ALERT_LOCALE)
+        return str(locale) if locale else None
+
+    def _log_no_data_once(self, vehicle: Vehicle, what: str, missing: bool) -> None:
+        key = (vehicle.id, what)
+        if missing and key not in self._no_data_logged:
+            self._no_data_logged.add(key)
+            _LOGGER.info("The API has no %s data for car %s", what, mask_vin(vehicle.vin))
+        elif not missing:
+            self._no_data_logged.discard(key)
+
+    def _plan_next_interval(self, data: dict[str, VehicleData]) -> None:
+        budget = self.client.rate_budget
+        floor = minimum_interval_s(len(data), budget.limit, budget.window_s)
+        options = self.config_entry.options
+        if options.get(CONF_UPDATE_POLICY) == POLICY_FIXED:
+            wanted = int(options.get(CONF_SCAN_INTERVAL, floor))
+        elif any(item.is_active for item in data.values()):
+            wanted = int(ACTIVE_INTERVAL.total_seconds())
+        else:
+            wanted = int(PARKED_INTERVAL.total_seconds())
+        self.update_interval = timedelta(seconds=max(wanted, floor))

@@ -1,0 +1,141 @@
+"""Options: update policy, alert language, push updates, vehicles to include."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+)
+import voluptuous as vol
+
+from .const import (
+    ALERT_LOCALES,
+    CONF_ALERT_LOCALE,
+    CONF_COUNTRY,
+    CONF_PUSH,
+    CONF_SCAN_INTERVAL,
+    CONF_UPDATE_POLICY,
+    CONF_VEHICLES,
+    DEFAULT_RATE_LIMIT,
+    DEFAULT_RATE_WINDOW_S,
+    POLICY_AUTOMATIC,
+    POLICY_FIXED,
+    locale_for_country,
+)
+from .planner import MIN_INTERVAL_S, minimum_interval_s
+
+if TYPE_CHECKING:
+    from .coordinator import PsaConfigEntry
+
+DEFAULT_FIXED_INTERVAL_S = 300
+
+
+class PsaOptionsFlow(OptionsFlowWithReload):
+    """Edit how the account is read."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """One form with every option."""
+        errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
+        vehicles = self._known_vehicles()
+        if user_input is not None:
+            chosen = user_input.get(CONF_VEHICLES) or list(vehicles)
+            floor = self._floor(len(chosen))
+            if (
+                user_input[CONF_UPDATE_POLICY] == POLICY_FIXED
+                and int(user_input[CONF_SCAN_INTERVAL]) < floor
+            ):
+                errors[CONF_SCAN_INTERVAL] = "interval_too_short"
+                placeholders["minimum"] = str(floor)
+            else:
+                data = {**user_input, CONF_SCAN_INTERVAL: int(user_input[CONF_SCAN_INTERVAL])}
+                return self.async_create_entry(data=data)
+        schema = self.add_suggested_values_to_schema(
+            self._schema(vehicles), user_input or self._current()
+        )
+        return self.async_show_form(
+            step_id="init", data_schema=schema, errors=errors, description_placeholders=placeholders
+        )
+
+    def _current(self) -> dict[str, Any]:
+        entry = self.config_entry
+        return {
+            CONF_UPDATE_POLICY: POLICY_AUTOMATIC,
+            CONF_SCAN_INTERVAL: DEFAULT_FIXED_INTERVAL_S,
+            CONF_ALERT_LOCALE: _default_locale(entry.data[CONF_COUNTRY]),
+            CONF_PUSH: False,
+            CONF_VEHICLES: [],
+        } | dict(entry.options)
+
+    def _known_vehicles(self) -> dict[str, str]:
+        entry: PsaConfigEntry = self.config_entry
+        runtime = getattr(entry, "runtime_data", None)
+        if runtime is None:
+            return {}
+        return runtime.coordinator.vehicle_labels()
+
+    def _floor(self, vehicle_count: int) -> int:
+        entry: PsaConfigEntry = self.config_entry
+        runtime = getattr(entry, "runtime_data", None)
+        limit, window = DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW_S
+        if runtime is not None:
+            budget = runtime.client.rate_budget
+            limit, window = budget.limit, budget.window_s
+        return minimum_interval_s(vehicle_count, limit, window)
+
+    @staticmethod
+    def _schema(vehicles: dict[str, str]) -> vol.Schema:
+        policy = SelectSelector(
+            SelectSelectorConfig(
+                options=[POLICY_AUTOMATIC, POLICY_FIXED],
+                translation_key=CONF_UPDATE_POLICY,
+                mode=SelectSelectorMode.LIST,
+            )
+        )
+        interval = NumberSelector(
+            NumberSelectorConfig(
+                min=MIN_INTERVAL_S,
+                max=86400,
+                step=1,
+                unit_of_measurement="s",
+                mode=NumberSelectorMode.BOX,
+            )
+        )
+        locale = SelectSelector(
+            SelectSelectorConfig(options=list(ALERT_LOCALES), translation_key=CONF_ALERT_LOCALE)
+        )
+        vehicle_selector = SelectSelector(
+            SelectSelectorConfig(
+                options=[
+                    SelectOptionDict(value=vid, label=label) for vid, label in vehicles.items()
+                ],
+                multiple=True,
+            )
+        )
+        return vol.Schema(
+            {
+                vol.Required(CONF_UPDATE_POLICY): policy,
+                vol.Required(CONF_SCAN_INTERVAL): interval,
+                vol.Required(CONF_ALERT_LOCALE): locale,
+                vol.Required(CONF_PUSH): BooleanSelector(),
+                vol.Optional(CONF_VEHICLES): vehicle_selector,
+            }
+        )
+
+
+def _default_locale(country: str) -> str:
+    """The alert language closest to the account's country."""
+    wanted = locale_for_country(country)
+    if wanted in ALERT_LOCALES:
+        return wanted
+    language = wanted.split("-")[0]
+    return next((loc for loc in ALERT_LOCALES if loc.startswith(language)), ALERT_LOCALES[0])
