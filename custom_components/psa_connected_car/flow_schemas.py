@@ -20,7 +20,7 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
-import voluptuous as vol
+import probatio as vol
 from yarl import URL
 
 from .api import (

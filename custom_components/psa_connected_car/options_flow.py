@@ -15,7 +15,7 @@ from homeassistant.helpers.selector import (
     SelectSelectorConfig,
     SelectSelectorMode,
 )
-import voluptuous as vol
+import probatio as vol
 
 from .const import (
     ALERT_LOCALES,
@@ -81,7 +81,8 @@ class PsaOptionsFlow(OptionsFlowWithReload):
         runtime = getattr(entry, "runtime_data", None)
         if runtime is None:
             return {}
-        return runtime.coordinator.vehicle_labels()
+        labels: dict[str, str] = runtime.coordinator.vehicle_labels()
+        return labels
 
     def _floor(self, vehicle_count: int) -> int:
         entry: PsaConfigEntry = self.config_entry

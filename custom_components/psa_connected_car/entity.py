@@ -1,0 +1,151 @@
+"""Base entity and helpers shared by the sensor, binary sensor and tracker platforms."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from homeassistant.core import callback
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .api.brands import BRANDS
+from .api.models import Vehicle
+from .const import DOMAIN, MANUFACTURER_FALLBACK
+from .coordinator import PsaConfigEntry, PsaCoordinator, VehicleData
+
+
+def has_status(data: VehicleData) -> bool:
+    """Whether the car's status document is known."""
+    return data.status is not None
+
+
+def has_maintenance(data: VehicleData) -> bool:
+    """Whether the car's maintenance document is known."""
+    return data.maintenance is not None
+
+
+def always(_: VehicleData) -> bool:
+    """Any car has it (active alerts, for example)."""
+    return True
+
+
+@dataclass(frozen=True, kw_only=True)
+class PsaEntityDescription(EntityDescription):
+    """What every PSA entity description knows besides Home Assistant's fields.
+
+    ``exists_fn`` decides whether the car provides the data (the entity is created
+    the first time it does); ``available_fn`` whether its source document is known.
+    """
+
+    exists_fn: Callable[[VehicleData], bool]
+    available_fn: Callable[[VehicleData], bool] = has_status
+
+
+def vehicle_identifier(vehicle: Vehicle) -> str:
+    """The VIN, or the API identifier of a car that hides its VIN."""
+    return vehicle.vin or vehicle.id
+
+
+def manufacturer_name(vehicle: Vehicle) -> str:
+    """The brand as people write it (``Citroën``), whatever case the API used."""
+    if not vehicle.brand:
+        return MANUFACTURER_FALLBACK
+    brand = BRANDS.get(vehicle.brand.strip().lower().replace("ë", "e"))
+    return brand.name if brand is not None else vehicle.brand
+
+
+def vehicle_name(vehicle: Vehicle) -> str:
+    """The car's label, else the brand and the end of its identifier."""
+    if vehicle.label:
+        return vehicle.label
+    return f"{manufacturer_name(vehicle)} {vehicle_identifier(vehicle)[-4:]}"
+
+
+def vehicle_device_info(vehicle: Vehicle) -> DeviceInfo:
+    """The device registry entry of one car."""
+    return DeviceInfo(
+        identifiers={(DOMAIN, vehicle_identifier(vehicle))},
+        manufacturer=manufacturer_name(vehicle),
+        model=vehicle.label,
+        serial_number=vehicle.vin,
+        name=vehicle_name(vehicle),
+    )
+
+
+class PsaEntity(CoordinatorEntity[PsaCoordinator]):
+    """An entity showing one piece of one car's data."""
+
+    _attr_has_entity_name = True
+    entity_description: PsaEntityDescription
+
+    def __init__(
+        self,
+        coordinator: PsaCoordinator,
+        vehicle_id: str,
+        description: PsaEntityDescription,
+    ) -> None:
+        """Bind the entity to a car of the coordinator."""
+        super().__init__(coordinator)
+        self.entity_description = description
+        self.vehicle_id = vehicle_id
+        vehicle = coordinator.data[vehicle_id].vehicle
+        self._attr_unique_id = f"{vehicle_identifier(vehicle)}_{description.key}"
+        self._attr_device_info = vehicle_device_info(vehicle)
+
+    @property
+    def vehicle_data(self) -> VehicleData | None:
+        """The car's latest data (``None`` once it left the account)."""
+        return self.coordinator.data.get(self.vehicle_id)
+
+    @property
+    def available(self) -> bool:
+        """Available when the last poll worked and the car's source data is known."""
+        data = self.vehicle_data
+        return (
+            super().available
+            and data is not None
+            and data.available
+            and self.entity_description.available_fn(data)
+        )
+
+
+@callback
+def async_add_vehicle_entities[D: PsaEntityDescription](
+    entry: PsaConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    descriptions: Sequence[D],
+    factory: Callable[[PsaCoordinator, str, D], Entity],
+) -> None:
+    """Add one entity per car and description, as soon as the car provides its data.
+
+    Entities are created for the cars already known, for cars that join the account
+    later, and for data a car starts sending later (a status that failed at setup).
+    """
+    coordinator = entry.runtime_data.coordinator
+    created: set[tuple[str, str]] = set()
+
+    @callback
+    def add(vehicle_ids: Iterable[str]) -> None:
+        entities: list[Entity] = []
+        for vehicle_id in vehicle_ids:
+            data = coordinator.data.get(vehicle_id) if coordinator.data else None
+            if data is None:
+                continue
+            for description in descriptions:
+                key = (vehicle_id, description.key)
+                if key not in created and description.exists_fn(data):
+                    created.add(key)
+                    entities.append(factory(coordinator, vehicle_id, description))
+        if entities:
+            async_add_entities(entities)
+
+    @callback
+    def add_known() -> None:
+        add(list(coordinator.data or {}))
+
+    add_known()
+    entry.async_on_unload(coordinator.async_add_vehicle_listener(add))
+    entry.async_on_unload(coordinator.async_add_listener(add_known))

@@ -1,0 +1,176 @@
+"""Fixtures that run the integration inside Home Assistant against the simulator."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import aiohttp
+from homeassistant.components.application_credentials import (
+    ClientCredential,
+    async_import_client_credential,
+)
+from homeassistant.config_entries import ConfigEntry, ConfigFlowResult
+from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from yarl import URL
+
+from custom_components.psa_connected_car.api import BRANDS
+from custom_components.psa_connected_car.const import DOMAIN
+from simulator.config import SimulatorConfig
+from simulator.identities import (
+    DEMO_PASSWORD,
+    DEMO_USER,
+    PARTNER_CLIENT_ID,
+    PARTNER_CLIENT_SECRET,
+    mobile_client_id,
+    mobile_client_secret,
+)
+from simulator.testing import RunningSimulator, run_simulator
+
+START_TIME = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
+HA_REDIRECT = "https://example.com/auth/external/callback"
+CREDENTIAL_ID = "partner"
+
+
+@pytest.fixture
+def simulator_config() -> SimulatorConfig:
+    """Three cars (thermic, electric, hybrid), frozen simulated time; override per test."""
+    return SimulatorConfig(
+        vehicles=3,
+        seed=1,
+        start_time=START_TIME,
+        time_scale=0,
+        partner_redirect_uris=(HA_REDIRECT,),
+    )
+
+
+@pytest.fixture
+async def running(simulator_config: SimulatorConfig) -> AsyncIterator[RunningSimulator]:
+    """The simulator, serving on 127.0.0.1 in the test's event loop."""
+    async with run_simulator(simulator_config) as sim:
+        yield sim
+
+
+@pytest.fixture
+async def partner_credentials(hass: HomeAssistant) -> None:
+    """The simulator's partner application, registered as application credentials."""
+    assert await async_setup_component(hass, "application_credentials", {})
+    await async_import_client_credential(
+        hass, DOMAIN, ClientCredential(PARTNER_CLIENT_ID, PARTNER_CLIENT_SECRET), CREDENTIAL_ID
+    )
+
+
+def advanced(running: RunningSimulator, brand: str = "peugeot") -> dict[str, str]:
+    """The base-URL overrides that point the integration at the simulator."""
+    return {"api_base": running.api_base, "idp_base": running.idp_base(BRANDS[brand].tld)}
+
+
+def user_input(
+    running: RunningSimulator,
+    *,
+    brand: str = "peugeot",
+    country: str = "FR",
+    connection: str = "partner",
+) -> dict[str, Any]:
+    """A complete first form."""
+    return {
+        "brand": brand,
+        "country": country,
+        "connection": connection,
+        "advanced": advanced(running, brand),
+    }
+
+
+@dataclass
+class FlowDriver:
+    """Drives config flows through the simulator's real login pages."""
+
+    hass: HomeAssistant
+    running: RunningSimulator
+    client_factory: ClientSessionGenerator
+
+    async def browser_login(
+        self, result: ConfigFlowResult, username: str = DEMO_USER, consent: bool = True
+    ) -> ConfigFlowResult:
+        """Log in on the IdP page and follow the redirect back to Home Assistant."""
+        assert result["type"] is FlowResultType.EXTERNAL_STEP
+        async with aiohttp.ClientSession() as http:
+            location = await self.running.login(
+                http, result["url"], username=username, password=DEMO_PASSWORD, consent=consent
+            )
+        callback = URL(location)
+        assert callback.path == "/auth/external/callback"
+        client = await self.client_factory()
+        response = await client.get(f"{callback.path}?{callback.query_string}")
+        assert response.status == 200
+        return await self.hass.config_entries.flow.async_configure(result["flow_id"])
+
+    async def start_partner(self, **form: Any) -> ConfigFlowResult:
+        """User step, then the (empty) certificate step: returns the external step."""
+        result = await self.hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
+        result = await self.hass.config_entries.flow.async_configure(
+            result["flow_id"], user_input(self.running, **form)
+        )
+        assert result["step_id"] == "certificate"
+        return await self.hass.config_entries.flow.async_configure(result["flow_id"], {})
+
+    async def partner_entry(self, username: str = DEMO_USER) -> ConfigFlowResult:
+        """A whole partner login."""
+        return await self.browser_login(await self.start_partner(), username=username)
+
+    async def mobile_code_step(self, brand: str = "peugeot") -> ConfigFlowResult:
+        """User step and brand-app credentials: returns the paste-the-address form."""
+        result = await self.hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
+        result = await self.hass.config_entries.flow.async_configure(
+            result["flow_id"], user_input(self.running, brand=brand, connection="mobile_app")
+        )
+        assert result["step_id"] == "mobile_credentials"
+        return await self.hass.config_entries.flow.async_configure(
+            result["flow_id"],
+            {
+                CONF_CLIENT_ID: mobile_client_id(brand),
+                CONF_CLIENT_SECRET: mobile_client_secret(brand),
+            },
+        )
+
+    async def mobile_redirect(
+        self, result: ConfigFlowResult, username: str = DEMO_USER, consent: bool = True
+    ) -> str:
+        """Log in with the authorize address the form shows; return the final address."""
+        url = result["description_placeholders"]["authorize_url"]
+
+        async with aiohttp.ClientSession() as http:
+            return await self.running.login(
+                http, url, username=username, password=DEMO_PASSWORD, consent=consent
+            )
+
+
+@pytest.fixture
+def flow(
+    hass: HomeAssistant,
+    running: RunningSimulator,
+    hass_client_no_auth: ClientSessionGenerator,
+    current_request_with_host: None,
+    partner_credentials: None,
+) -> FlowDriver:
+    """A driver for config flows against the simulator."""
+    return FlowDriver(hass, running, hass_client_no_auth)
+
+
+@pytest.fixture
+async def setup_integration(
+    hass: HomeAssistant, flow: FlowDriver
+) -> tuple[ConfigEntry, RunningSimulator]:
+    """An entry created through the partner login, set up and refreshed once."""
+    result = await flow.partner_entry()
+    assert result["type"] is FlowResultType.CREATE_ENTRY, result
+    await hass.async_block_till_done()
+    entry = result["result"]
+    return entry, flow.running
