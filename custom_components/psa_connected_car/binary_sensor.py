@@ -6,10 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from homeassistant.components.binary_sensor import (
-    BinarySensorDeviceClass,
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
+from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -101,7 +101,9 @@ def _privacy(status: VehicleStatus) -> bool | None:
 _moving = _status(lambda status: status.moving)
 _engine = _status(_engine_running)
 _doors = _status(_unlocked)
-_charging_now = _charging(lambda charging: _lower(charging.status) == "inprogress")
+_charging_now = _charging(
+    lambda charging: None if charging.status is None else charging.status.lower() == "inprogress"
+)
 _plugged = _charging(lambda charging: charging.plugged)
 _climate = _status(_preconditioning)
 _privacy_mode = _status(_privacy)

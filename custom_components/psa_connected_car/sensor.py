@@ -158,9 +158,9 @@ _electric_range = _electric(lambda energy: energy.autonomy_km)
 _total_range = _status(lambda status: status.total_autonomy_km)
 _odometer = _status(lambda status: status.odometer_km)
 _charging_rate = _status(
-    lambda status: status.electric.charging.rate_kmh
-    if status.electric and status.electric.charging
-    else None
+    lambda status: (
+        status.electric.charging.rate_kmh if status.electric and status.electric.charging else None
+    )
 )
 _battery_voltage = _status(lambda status: status.battery_voltage)
 _outside_temperature = _status(lambda status: status.outside_temperature_c)

@@ -1,0 +1,103 @@
+"""Config entry diagnostics, with personal data and secrets redacted."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+import dataclasses
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import Any
+
+from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.redact import async_redact_data
+
+from .const import CONF_ACCOUNT_ID, CONF_CERTIFICATE, CONF_VEHICLES
+from .coordinator import PsaConfigEntry, VehicleData
+
+TO_REDACT_ENTRY = {
+    "token",
+    "access_token",
+    "refresh_token",
+    "id_token",
+    "code_verifier",
+    CONF_CLIENT_ID,
+    CONF_CLIENT_SECRET,
+    CONF_ACCOUNT_ID,
+    CONF_CERTIFICATE,
+    CONF_VEHICLES,
+    "auth_implementation",
+    "email",
+    "username",
+    "webhook_id",
+}
+"""Keys of the entry's data and options."""
+
+TO_REDACT_DATA = {
+    "id",
+    "vin",
+    "label",
+    "pictures",
+    "latitude",
+    "longitude",
+    "altitude_m",
+    "coordinates",
+    "email",
+    "first_name",
+    "last_name",
+    "name",
+    "target",
+    "attributes",
+}
+"""Keys of the coordinator data (vehicles, statuses, alerts, positions)."""
+
+
+def _scalar(value: Any) -> Any:
+    """Datetimes, durations and enums as JSON values; anything else unchanged."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def _jsonable(value: Any) -> Any:
+    """Dataclasses (``dataclasses.asdict``), mappings and sequences, made JSON-friendly."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _jsonable(dataclasses.asdict(value))
+    if isinstance(value, Mapping):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_jsonable(item) for item in value]
+    return _scalar(value)
+
+
+def _vehicle(data: VehicleData) -> dict[str, Any]:
+    """One car's data; the car is listed, not keyed, so no identifier escapes."""
+    redacted: dict[str, Any] = async_redact_data(_jsonable(data), TO_REDACT_DATA)
+    return redacted
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: PsaConfigEntry
+) -> dict[str, Any]:
+    """The entry (redacted), the coordinator's state and data, and the rate budget."""
+    coordinator = entry.runtime_data.coordinator
+    budget = entry.runtime_data.client.rate_budget
+    interval = coordinator.update_interval
+    return {
+        "entry": {
+            "version": entry.version,
+            "minor_version": entry.minor_version,
+            "data": async_redact_data(dict(entry.data), TO_REDACT_ENTRY),
+            "options": async_redact_data(dict(entry.options), TO_REDACT_ENTRY),
+        },
+        "coordinator": {
+            "last_update_success": coordinator.last_update_success,
+            "update_interval_s": interval.total_seconds() if interval else None,
+        },
+        "rate_budget": budget.snapshot(),
+        "vehicles": [_vehicle(data) for data in (coordinator.data or {}).values()],
+    }
