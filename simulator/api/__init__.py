@@ -1,0 +1,1 @@
+"""The Connected Car v4 B2C API under ``/connectedcar/v4``."""

@@ -1,0 +1,1 @@
+"""The brands' identity provider: OAuth2 authorization code flow with PKCE."""

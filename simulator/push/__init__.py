@@ -1,0 +1,1 @@
+"""Callbacks, monitors and remotes; webhook deliveries with the documented retry policy."""

@@ -1,0 +1,1 @@
+"""JSON documents of the API, built from what the cars uploaded."""

@@ -1,0 +1,1 @@
+"""The living world: vehicles, their trips, energy, alerts and uploads."""
