@@ -179,8 +179,7 @@ def parse_duration(value: object) -> timedelta | None:
         result = -result if match["sign"] == "-" else result
     else:
         seconds = to_float(value)
-        if seconds is None:
+        if seconds is None or abs(seconds) > _MAX_DURATION.total_seconds():
             return None
-        result = timedelta(seconds=min(abs(seconds), _MAX_DURATION.total_seconds()))
-        result = -result if seconds < 0 else result
+        result = timedelta(seconds=seconds)
     return result if abs(result) <= _MAX_DURATION else None

@@ -9,7 +9,7 @@ reset time. The clock and the sleep function are injectable for tests.
 from __future__ import annotations
 
 import asyncio
-from collections import deque
+import bisect
 from collections.abc import Awaitable, Callable, Mapping
 import time
 
@@ -50,8 +50,8 @@ class RateBudget:
         self._window_s = window_s
         self._clock = clock
         self._sleep = sleep
-        self._sent: deque[float] = deque()
-        self._burst: deque[float] = deque()
+        self._sent: list[float] = []
+        self._burst: list[float] = []
         self._blocked_until = float("-inf")
         self._daily_limit: int | None = None
         self._daily_remaining: int | None = None
@@ -147,7 +147,8 @@ class RateBudget:
             self._limit = min(self._configured_limit, limit)
         remaining = to_int(lowered.get("x-ratelimit-remaining"))
         if remaining is not None:
-            self._align_window(max(0, remaining), now)
+            expires_in = self._window_s if reset is None else min(reset, self._window_s)
+            self._align_window(max(0, remaining), now - self._window_s + expires_in)
             if remaining <= 0:
                 self.note_rate_limited(reset if reset is not None else self._window_s)
         self._update_daily(lowered, reset)
@@ -171,17 +172,15 @@ class RateBudget:
         if remaining is not None and remaining <= 0:
             self.note_rate_limited(BURST_WINDOW_S)
 
-    def _align_window(self, server_remaining: int, now: float) -> None:
-        """Count phantom requests so our remaining never exceeds the server's."""
+    def _align_window(self, server_remaining: int, sent_at: float) -> None:
+        """Count phantom requests (sent at ``sent_at``) so we never exceed the server's count."""
         excess = (self._limit - len(self._sent)) - server_remaining
         for _ in range(max(0, excess)):
-            self._sent.append(now)
+            bisect.insort(self._sent, sent_at)
 
     def _prune(self, now: float) -> None:
-        while self._sent and self._sent[0] <= now - self._window_s:
-            self._sent.popleft()
-        while self._burst and self._burst[0] <= now - BURST_WINDOW_S:
-            self._burst.popleft()
+        del self._sent[: bisect.bisect_right(self._sent, now - self._window_s)]
+        del self._burst[: bisect.bisect_right(self._burst, now - BURST_WINDOW_S)]
 
     def _delay(self, now: float) -> float:
         delay = self._blocked_until - now
