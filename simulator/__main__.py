@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 from datetime import datetime
 import sys
 
@@ -94,10 +95,8 @@ async def serve(config: SimulatorConfig) -> None:
 def main(argv: list[str] | None = None) -> None:
     """CLI entry point."""
     config = parse_args(sys.argv[1:] if argv is None else argv)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(config))
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ class Simulator:
         self.push = PushEngine(self)
         self.world.on_upload = self.push.on_upload
         self.stopping = asyncio.Event()
+        self.public_base = f"http://{config.host}/connectedcar/v4"
 
     # --- time -----------------------------------------------------------------------------
     def now(self) -> datetime:

@@ -75,7 +75,7 @@ class Stats:
         self.requests: dict[str, int] = {}
         self.rate_limited = 0
         self.peak_window = 0
-        self.deliveries: dict[str, int] = {"attempts": 0, "succeeded": 0, "failed": 0}
+        self.deliveries: dict[str, int] = {"attempts": 0, "succeeded": 0, "failed": 0, "dropped": 0}
         self._accepted: deque[float] = deque()
 
     def count(self, endpoint: str) -> None:

@@ -125,6 +125,8 @@ async def run_simulator(config: SimulatorConfig | None = None) -> AsyncIterator[
         assert server is not None
         sockets = runner.addresses
         port = sockets[0][1]
-        yield RunningSimulator(f"http://{config.host}:{port}", app[SIMULATOR_KEY], app)
+        url = f"http://{config.host}:{port}"
+        app[SIMULATOR_KEY].public_base = f"{url}/connectedcar/v4"
+        yield RunningSimulator(url, app[SIMULATOR_KEY], app)
     finally:
         await runner.cleanup()

@@ -53,6 +53,7 @@ async def gate(request: web.Request, handler: Handler) -> web.StreamResponse:
     now = sim.clock.timestamp()
     headers: dict[str, str] = {}
     if is_api:
+        sim.public_base = f"{request.scheme}://{request.host}{API_PREFIX}"
         client_id = request.query.get("client_id")
         if not client_id:
             raise ApiError(40000, "Missing required query parameter client_id")

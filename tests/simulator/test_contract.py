@@ -1,0 +1,112 @@
+"""Every body the simulator serves validates against the v4 B2C specification."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+import pytest
+from yarl import URL
+
+from simulator.config import SCENARIOS
+from simulator.identities import DEMO_USER, OTHER_USER
+from simulator.testing import RunningSimulator, run_simulator
+from tests.simulator.conftest import Api, frozen, token_for
+from tests.simulator.contract import Contract, Recorded, load_spec
+
+
+class Crawler:
+    """Follows HAL links from ``/user`` and records every exchange."""
+
+    def __init__(self, api: Api) -> None:
+        self.api = api
+        self.recorded: list[Recorded] = []
+        self.seen: set[str] = set()
+
+    async def fetch(self, method: str, url: str | URL, body: Any = None) -> Any:
+        """Request ``url`` (absolute, or relative to the API root) and record it."""
+        target = URL(str(url)) if str(url).startswith("http") else URL(self.api.running.api_base + str(url))
+        if "client_id" not in target.query:
+            target = target.update_query(client_id=self.api.client_id)
+        async with self.api.session.request(
+            method, target, headers=self.api.headers, json=body
+        ) as response:
+            raw = await response.read()
+            self.recorded.append(
+                Recorded(method, target.path, response.status, response.content_type, raw)
+            )
+            if raw and response.content_type.endswith("json"):
+                return await response.json(content_type=None)
+            return None
+
+    async def walk(self, url: str | URL) -> None:
+        """GET a resource once and follow its ``_links`` within the API."""
+        key = str(url)
+        if key in self.seen or len(self.seen) > 400:
+            return
+        self.seen.add(key)
+        document = await self.fetch("GET", url)
+        for href in hrefs(document):
+            if "/connectedcar/v4/" in href:
+                await self.walk(href)
+
+
+def hrefs(node: Any) -> list[str]:
+    """Every ``href`` in a document."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "href" and isinstance(value, str):
+                found.append(value)
+            else:
+                found.extend(hrefs(value))
+    elif isinstance(node, list):
+        for item in node:
+            found.extend(hrefs(item))
+    return found
+
+
+async def crawl_everything(crawler: Crawler, running: RunningSimulator) -> None:
+    """Walk the API, with paging, filters, locales and error cases."""
+    await crawler.walk("/user")
+    await crawler.walk("/user/vehicles?pageSize=1")
+    await crawler.walk("/user/vehicles?indexRange=1-&pageSize=2&extension=branding,pictures")
+    for vehicle_id in running.sim.vehicles_of(DEMO_USER):
+        base = f"/user/vehicles/{vehicle_id}"
+        await crawler.walk(f"{base}?extension=onboardCapabilities&extension=pictures")
+        await crawler.walk(f"{base}/alerts?locale=fr-FR&pageSize=1")
+        await crawler.walk(f"{base}/alerts?timestamps=2026-01-01T00:00:00Z/")
+        await crawler.walk(f"{base}/telemetry?extension=location&pageSize=5")
+        await crawler.fetch("GET", f"{base}/alerts/unknown")
+        await crawler.fetch("GET", f"{base}/collisions/unknown")
+    other = running.sim.vehicles_of(OTHER_USER)[0]
+    for path in (
+        "/user/vehicles/unknown/status",
+        f"/user/vehicles/{other}/status",
+        "/user/vehicles?pageSize=0",
+        "/user/vehicles?pageToken=%%%",
+        "/user/vehicles?indexRange=x",
+        "/user/vehicles/x/alerts?timestamps=R5/2018-01-03T12:00:00Z/P6H",
+    ):
+        await crawler.fetch("GET", path)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+async def test_every_served_body_honours_the_spec(
+    scenario: str, session: aiohttp.ClientSession
+) -> None:
+    contract = Contract(load_spec())
+    async with run_simulator(frozen(scenario=scenario, vehicles=5)) as running:
+        api = Api(running, session, await token_for(running, session))
+        crawler = Crawler(api)
+        await crawl_everything(crawler, running)
+        running.sim.advance(2 * 3600)
+        for vehicle_id in running.sim.vehicles_of(DEMO_USER):
+            running.sim.start_trip(vehicle_id, 600, 70)
+        running.sim.advance(300)
+        crawler.seen.clear()
+        await crawl_everything(crawler, running)
+        running.sim.config.rate_limit = 0
+    violations = [v for exchange in crawler.recorded for v in contract.violations(exchange)]
+    assert len(crawler.recorded) > 20
+    assert violations == [], "\n".join(violations[:50])
