@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+import re
 from typing import Any
 
 from simulator.push.boolexp import BoolExpError, parse_boolexp
 
 MAX_MONITORS = 5
+TRIGGER_NAME = re.compile(r"[a-zA-Z]+[.\-_]?[0-9]*")
 REMOTE_TYPES = {
     "preconditioning": "ThermalPreconditioning",
     "door": "Doors",
@@ -147,8 +149,8 @@ def validate_trigger(trigger: Any) -> str:
     """One trigger; returns its name."""
     item = _object(trigger, "trigger")
     name = item.get("name")
-    if not isinstance(name, str) or not name:
-        raise InvalidBody("every trigger needs a name")
+    if not isinstance(name, str) or TRIGGER_NAME.fullmatch(name) is None:
+        raise InvalidBody("every trigger needs a name matching [a-zA-Z]+[.-_]?[0-9]*")
     kinds = [k for k in ("zone", "time", "data") if k in item]
     if len(kinds) != 1:
         raise InvalidBody(f"trigger {name} needs exactly one of zone, time, data")

@@ -1,7 +1,8 @@
 """Load the v4 B2C OpenAPI file and validate recorded responses against it.
 
-The specification is OpenAPI 3.0 with TAB characters, a malformed ``$ref`` and response
-content types with trailing spaces; this module smooths those over and turns each response
+The specification is OpenAPI 3.0 with TAB characters, YAML 1.1 booleans where strings are
+meant (``No``, ``On``, ``Off``), a malformed ``$ref``, a regex wrapped in literal quotes and
+response content types with trailing spaces; this module smooths those over and turns each response
 schema into a self-contained JSON Schema (Draft 7) with an RFC 3339 ``date-time`` check.
 """
 
@@ -23,9 +24,7 @@ SPEC_DIR = REPO_ROOT.parent / "shared" / "reference" / "stellantis-developer-doc
 API_SPEC = SPEC_DIR / "api-b2c.yaml"
 WEBHOOK_SPEC = SPEC_DIR / "api-b2c-webhook-template.yaml"
 API_PREFIX = "/connectedcar/v4"
-_RFC3339 = re.compile(
-    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})"
-)
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
 _DROP = {"example", "examples", "deprecated", "externalDocs", "xml", "discriminator", "nullable"}
 _DROP |= {"readOnly", "writeOnly"}
 
@@ -97,7 +96,10 @@ class Resolver:
         for key, value in node.items():
             if key in _DROP:
                 continue
-            if key in ("properties", "patternProperties", "definitions"):
+            if key == "pattern" and isinstance(value, str) and len(value) > 2:
+                # MonitorTrigger.name's pattern is written with literal quotes around it.
+                converted[key] = value[1:-1] if value[0] == value[-1] == '"' else value
+            elif key in ("properties", "patternProperties", "definitions"):
                 converted[key] = {k: self.schema(v, seen) for k, v in value.items()}
             else:
                 converted[key] = self.schema(value, seen)

@@ -12,7 +12,8 @@ from simulator.config import SCENARIOS
 from simulator.identities import DEMO_USER, OTHER_USER
 from simulator.testing import RunningSimulator, run_simulator
 from tests.simulator.conftest import Api, frozen, token_for
-from tests.simulator.contract import Contract, Recorded, load_spec
+from tests.simulator.contract import WEBHOOK_SPEC, Contract, Recorded, load_spec
+from tests.simulator.receiver import webhook_receiver
 
 
 class Crawler:
@@ -25,7 +26,11 @@ class Crawler:
 
     async def fetch(self, method: str, url: str | URL, body: Any = None) -> Any:
         """Request ``url`` (absolute, or relative to the API root) and record it."""
-        target = URL(str(url)) if str(url).startswith("http") else URL(self.api.running.api_base + str(url))
+        target = (
+            URL(str(url))
+            if str(url).startswith("http")
+            else URL(self.api.running.api_base + str(url))
+        )
         if "client_id" not in target.query:
             target = target.update_query(client_id=self.api.client_id)
         async with self.api.session.request(
@@ -91,22 +96,97 @@ async def crawl_everything(crawler: Crawler, running: RunningSimulator) -> None:
         await crawler.fetch("GET", path)
 
 
+def webhook(target: str) -> dict[str, Any]:
+    """A CallbackSubscribe for a webhook with an Authorization header."""
+    return {
+        "label": "home-assistant",
+        "type": ["Monitor", "Remote"],
+        "callback": {
+            "webhook": {
+                "name": "ha",
+                "target": target,
+                "attributes": [
+                    {"type": "Header", "key": "Authorization", "value": "Bearer hook-secret"},
+                    {"type": "Header", "key": "X-Vehicle-Id", "value": "$vin"},
+                    {"type": "Query", "key": "source", "value": "sim"},
+                    {"type": "Body", "key": "label", "value": "$CallbackLabel"},
+                ],
+            }
+        },
+    }
+
+
+MONITOR = {
+    "label": "moving",
+    "extendedEventParam": ["vehicle.status", "vehicle.alerts", "vehicle.position"],
+    "subscribeParam": {"refreshEvent": 600},
+    "attributes": [{"type": "Header", "key": "X-Monitor", "value": "$MonitorID"}],
+    "triggerParam": {
+        "triggers": [
+            {"name": "m", "data": {"data": "vehicle.kinetic.moving", "op": "onChange"}},
+            {"name": "a", "data": {"data": "vehicle.alert", "op": "onChange"}},
+        ],
+        "boolExp": "m | a",
+    },
+}
+
+
+async def crawl_callbacks(crawler: Crawler, running: RunningSimulator, target: str) -> None:
+    """Create, read, update and delete callbacks, monitors and remotes."""
+    created = await crawler.fetch("POST", "/user/callbacks", webhook(target))
+    callback_id = created["callbackId"]
+    await crawler.walk("/user/callbacks")
+    await crawler.walk("/user/callbacks?types=Monitor")
+    await crawler.fetch("PUT", f"/user/callbacks/{callback_id}", webhook(target))
+    await crawler.fetch("PUT", f"/user/callbacks/{callback_id}/status", {"status": "Running"})
+    await crawler.fetch("POST", "/user/callbacks", {"callback": {}})
+    await crawler.fetch("GET", "/user/callbacks/0000")
+    for vehicle_id in running.sim.vehicles_of(DEMO_USER):
+        base = f"/user/vehicles/{vehicle_id}/callbacks/{callback_id}"
+        ref = await crawler.fetch("POST", f"{base}/monitors", MONITOR)
+        assert "monitorId" in ref, ref
+        monitor_id = ref["monitorId"]
+        await crawler.walk(f"{base}/monitors")
+        await crawler.fetch("PUT", f"{base}/monitors/{monitor_id}", MONITOR)
+        await crawler.fetch("PUT", f"{base}/monitors/{monitor_id}/status", {"status": "Paused"})
+        await crawler.fetch("PUT", f"{base}/monitors/{monitor_id}/status", {"status": "Running"})
+        await crawler.fetch("POST", f"{base}/monitors", {"label": "x"})
+        for remote in ({"door": {"state": "Locked"}}, {"charging": {"immediate": True}}):
+            posted = await crawler.fetch("POST", f"{base}/remotes", remote)
+            await crawler.walk(f"{base}/remotes/{posted['remoteActionId']}")
+        await crawler.walk(f"{base}/remotes")
+        await crawler.fetch("POST", f"{base}/remotes", {"horn": {}})
+        await crawler.fetch("GET", f"{base}/monitors/unknown")
+    for vehicle_id in running.sim.vehicles_of(DEMO_USER):
+        running.sim.raise_alert(vehicle_id, "OilLevelLow", "Warning")
+
+
 @pytest.mark.parametrize("scenario", SCENARIOS)
 async def test_every_served_body_honours_the_spec(
     scenario: str, session: aiohttp.ClientSession
 ) -> None:
     contract = Contract(load_spec())
-    async with run_simulator(frozen(scenario=scenario, vehicles=5)) as running:
+    hooks = Contract(load_spec(WEBHOOK_SPEC))
+    async with (
+        webhook_receiver() as receiver,
+        run_simulator(frozen(scenario=scenario, vehicles=5, rate_limit=0)) as running,
+    ):
         api = Api(running, session, await token_for(running, session))
         crawler = Crawler(api)
         await crawl_everything(crawler, running)
+        await crawl_callbacks(crawler, running, receiver.url)
         running.sim.advance(2 * 3600)
         for vehicle_id in running.sim.vehicles_of(DEMO_USER):
             running.sim.start_trip(vehicle_id, 600, 70)
         running.sim.advance(300)
         crawler.seen.clear()
         await crawl_everything(crawler, running)
-        running.sim.config.rate_limit = 0
+        await running.sim.push.drain()
     violations = [v for exchange in crawler.recorded for v in contract.violations(exchange)]
+    message_schema = hooks.spec["components"]["schemas"]["Message"]
+    for index, item in enumerate(receiver.received):
+        violations += hooks.schema_violations(f"webhook #{index}", message_schema, item.body)
+    if scenario != "empty":
+        assert receiver.received, "no webhook message was pushed"
     assert len(crawler.recorded) > 20
     assert violations == [], "\n".join(violations[:50])
