@@ -55,9 +55,8 @@ def load_spec(path: Path = API_SPEC) -> dict[str, Any]:
         if os.environ.get("CI"):
             pytest.fail(f"the API specification is missing: {path}")
         pytest.skip(f"the API specification is absent: {path}")
-    document: dict[str, Any] = yaml.load(  # noqa: S506  (a safe loader subclass)
-        path.read_text().replace("\t", "  "), Loader=Yaml12Loader
-    )
+    text = path.read_text().replace("\t", "  ")
+    document: dict[str, Any] = yaml.load(text, Loader=Yaml12Loader)  # noqa: S506  (SafeLoader)
     return document
 
 
