@@ -163,8 +163,10 @@ async def _token_request(
             url,
             data=form,
             params=params,
-            auth=aiohttp.BasicAuth(client_id, client_secret),
-            headers={"Accept": "application/json"},
+            headers={
+                "Accept": "application/json",
+                "Authorization": _basic_auth(client_id, client_secret),
+            },
             timeout=aiohttp.ClientTimeout(total=TOKEN_TIMEOUT_S),
         ) as response:
             status, raw, headers = response.status, await response.read(), response.headers
@@ -176,6 +178,11 @@ async def _token_request(
     if status >= 400:
         raise _token_error(status, raw, headers, secrets_in_play)
     return _token_answer(raw)
+
+
+def _basic_auth(client_id: str, client_secret: str) -> str:
+    pair = f"{client_id}:{client_secret}".encode()
+    return "Basic " + base64.b64encode(pair).decode("ascii")
 
 
 def _token_error(

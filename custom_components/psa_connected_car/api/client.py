@@ -54,10 +54,12 @@ class PsaClient:
         wait_for_budget: bool = True,
         max_budget_wait_s: float = 30.0,
         max_pages: int = MAX_PAGES,
+        page_size: int = PAGE_SIZE,
     ) -> None:
         """Use ``session`` (Home Assistant's shared one) with ``brand``'s realm."""
         self.brand = brand
         self._max_pages = max_pages
+        self._page_size = page_size
         self._transport = Transport(
             session,
             api_base=api_base,
@@ -209,7 +211,7 @@ class PsaClient:
                 return None
             return require_mapping(doc, endpoint)
 
-        first = url.update_query(pageSize=PAGE_SIZE)
+        first = url.update_query(pageSize=self._page_size)
         return await collect_pages(
             first, fetch, parse, self._transport.api_base, max_pages=self._max_pages
         )

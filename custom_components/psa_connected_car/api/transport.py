@@ -36,6 +36,15 @@ class _ResetBeforeAnswerError(Exception):
     """The connection dropped before an answer: a GET may be sent once more."""
 
 
+def _session_resends_itself(session: aiohttp.ClientSession) -> bool:
+    """Whether aiohttp itself resends an idempotent request once after a dropped connection.
+
+    Recent aiohttp versions do (for a connection dropped before the answer); a resend of
+    ours on top would make two retries, so ours only runs when the session does not.
+    """
+    return bool(getattr(session, "_retry_connection", False))
+
+
 def _is_reset(err: BaseException) -> bool:
     if isinstance(err, aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError):
         return True
@@ -93,7 +102,7 @@ class Transport:
             try:
                 status, raw, headers = await self._send(method, url, token, json_body)
             except _ResetBeforeAnswerError as err:
-                if method == "GET" and not reset_retried:
+                if method == "GET" and not reset_retried and self._may_resend():
                     reset_retried = True
                     _LOGGER.debug("%s %s: connection reset, retrying once", method, endpoint)
                     continue
@@ -104,6 +113,9 @@ class Transport:
                 force_refresh = True
                 continue
             return self._result(status, raw, headers, endpoint)
+
+    def _may_resend(self) -> bool:
+        return not _session_resends_itself(self._session)
 
     async def _token(self, force_refresh: bool) -> str:
         try:
