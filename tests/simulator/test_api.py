@@ -6,6 +6,7 @@ import aiohttp
 import pytest
 from yarl import URL
 
+from simulator.api import vehicles
 from simulator.identities import DEMO_USER, OTHER_USER
 from simulator.testing import run_simulator
 from tests.simulator.conftest import Api, frozen, token_for
@@ -201,8 +202,6 @@ async def test_unknown_route_and_method(api: Api) -> None:
 
 
 async def test_no_traceback_on_internal_error(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
-    from simulator.api import vehicles
-
     def explode(*_args: object) -> None:
         raise RuntimeError("boom")
 

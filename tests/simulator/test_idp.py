@@ -29,6 +29,7 @@ async def exchange(
     running: RunningSimulator,
     session: aiohttp.ClientSession,
     form: dict[str, str],
+    *,
     tld: str = "peugeot.com",
     auth: str | None = None,
     query: str = "",
