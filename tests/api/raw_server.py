@@ -33,6 +33,7 @@ class Request:
 RESET = "reset"
 ABORT = "abort"
 CUT = "cut"
+HANG = "hang"
 Action = Reply | str
 
 
@@ -44,6 +45,7 @@ class RawServer:
     default: Action = field(default_factory=Reply)
     requests: list[Request] = field(default_factory=list)
     url: str = ""
+    release: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         """Serve one connection (keep-alive) until the client or the script closes it."""
@@ -53,6 +55,9 @@ class RawServer:
                 action = self.script.pop(0) if self.script else self.default
                 if action == ABORT:
                     writer.transport.abort()
+                    return
+                if action == HANG:
+                    await self.release.wait()
                     return
                 if action == CUT:
                     writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{")
@@ -101,5 +106,6 @@ async def serve(server: RawServer) -> AsyncIterator[RawServer]:
     try:
         yield server
     finally:
+        server.release.set()
         listener.close()
         await listener.wait_closed()

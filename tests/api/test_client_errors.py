@@ -179,22 +179,36 @@ async def test_unreachable_api(session: aiohttp.ClientSession, token_box: TokenB
 
 
 async def test_429_blocks_until_retry_after(client: PsaClient, running: RunningSimulator) -> None:
+    await client.get_user()
+    running.sim.inject_fault(FaultSpec("shrink_limit", limit=1))
+    with pytest.raises(RateLimitedError) as caught:
+        await client.get_user()
+    assert (caught.value.status, caught.value.code) == (429, 42900)
+    assert caught.value.retry_after is not None
+    assert caught.value.retry_after > 0
+    budget = client.rate_budget
+    assert budget.blocked_for == pytest.approx(caught.value.retry_after, abs=1)
+    assert budget.remaining == 0
+    sent = running.sim.stats()["total"]
+    with pytest.raises(RateLimitedError) as again:
+        await client.get_user()
+    assert again.value.status is None
+    assert running.sim.stats()["total"] == sent
+
+
+async def test_headers_stop_the_client_before_a_429(
+    client: PsaClient, running: RunningSimulator
+) -> None:
     running.sim.inject_fault(FaultSpec("shrink_limit", limit=2))
     await client.get_user()
     await client.get_user()
-    budget = client.rate_budget
+    assert client.rate_budget.remaining == 0
     with pytest.raises(RateLimitedError) as caught:
         await client.get_user()
-    assert caught.value.status == 429
-    assert caught.value.code == 42900
-    assert caught.value.retry_after is not None
-    assert caught.value.retry_after > 0
-    assert budget.blocked_for > 0
-    assert budget.remaining == 0
-    sent = running.sim.stats()["total"]
-    with pytest.raises(RateLimitedError):
-        await client.get_user()
-    assert running.sim.stats()["total"] == sent
+    assert caught.value.status is None
+    stats = running.sim.stats()
+    assert stats["requests"]["getUser"] == 2
+    assert stats["rate_limited"] == 0
 
 
 @pytest.mark.parametrize("sim_config", [SimulatorConfig(time_scale=0, rate_limit=0, burst_limit=0)])

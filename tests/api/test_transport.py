@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+import errno
 
 import aiohttp
 import pytest
@@ -18,11 +19,13 @@ from custom_components.psa_connected_car.api import (
     PsaConnectionError,
     RateLimitedError,
     ServerError,
+    auth,
     exchange_code,
     refresh_access_token,
+    transport,
 )
 
-from .raw_server import ABORT, CUT, RESET, RawServer, Reply, serve
+from .raw_server import ABORT, CUT, HANG, RESET, RawServer, Reply, serve
 
 BRAND = BRANDS["vauxhall"]
 USER = Reply(body={"id": "u", "email": "x@example.invalid"})
@@ -273,3 +276,25 @@ async def test_token_endpoint_request(server: RawServer) -> None:
     assert request.headers["authorization"] == "Basic Yzpz"
     assert b"grant_type=authorization_code" in request.body
     assert b"code_verifier" not in request.body
+
+
+async def test_token_endpoint_timeout(server: RawServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(auth, "TOKEN_TIMEOUT_S", 0.2)
+    server.script = [HANG]
+    async with aiohttp.ClientSession() as session:
+        with pytest.raises(PsaConnectionError, match="timed out"):
+            await refresh_access_token(session, server.url, "c", "s", "r", None)
+
+
+@pytest.mark.parametrize(
+    ("error", "is_reset"),
+    [
+        (aiohttp.ServerDisconnectedError(), True),
+        (aiohttp.ClientPayloadError("cut"), True),
+        (aiohttp.ClientOSError(errno.ECONNRESET, "reset"), True),
+        (aiohttp.ClientOSError(errno.ECONNREFUSED, "refused"), False),
+        (aiohttp.ClientConnectionError(), False),
+    ],
+)
+def test_what_counts_as_a_reset(error: Exception, is_reset: bool) -> None:
+    assert transport._is_reset(error) is is_reset

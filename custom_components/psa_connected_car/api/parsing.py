@@ -18,7 +18,7 @@ SCORE_UNKNOWN = 999999.0
 _ISO_RE = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})"
     r"(?:[T ](?P<h>\d{2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<frac>\d+))?)?)?"
-    r"\s*(?P<tz>Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$"
+    r"\s*(?P<tz>Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2}(?::?\d{2}(?:\.\d+)?)?)?)?$"
 )
 _JAVA_RE = re.compile(
     r"^\w{3} (?P<mon>\w{3}) (?P<d>\d{1,2}) (?P<t>\d{2}:\d{2}:\d{2}) (?:GMT|UTC) (?P<y>\d{4})$"
@@ -153,7 +153,9 @@ def _from_iso_match(match: re.Match[str]) -> datetime:
     tz = match["tz"]
     if tz and tz[0] in "+-":
         digits = tz[1:].replace(":", "")
-        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
+        offset = timedelta(
+            hours=int(digits[:2]), minutes=int(digits[2:4] or 0), seconds=float(digits[4:] or 0)
+        )
         parsed -= offset if tz[0] == "+" else -offset
     return parsed.replace(tzinfo=UTC)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 from collections.abc import Awaitable, Callable, Mapping
+import math
 import time
 
 from .errors import RateLimitedError
@@ -126,7 +127,7 @@ class RateBudget:
             spent = max(now - start, waited)
             if not wait or spent + delay > max_wait_s:
                 raise RateLimitedError(
-                    "request budget exhausted", retry_after=round(delay, 3), status=None
+                    "request budget exhausted", retry_after=math.ceil(delay * 1000) / 1000
                 )
             waited += delay
             await self._sleep(delay)
