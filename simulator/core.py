@@ -98,13 +98,13 @@ class Simulator:
         """Activate a fault (``shrink_limit`` takes effect at once)."""
         if spec.kind == "shrink_limit":
             assert spec.limit is not None
-            self.limiter.limit = spec.limit
+            self.limiter.override = spec.limit
         self.faults.add(spec)
 
     def clear_faults(self) -> None:
         """Remove every fault and restore the configured rate limit."""
         self.faults.clear()
-        self.limiter.limit = self.config.rate_limit
+        self.limiter.override = None
 
     def stats(self) -> dict[str, Any]:
         """Counters: requests per endpoint, total, rate_limited, peak_window, deliveries."""

@@ -19,7 +19,8 @@ class SlidingWindowLimiter:
     """``limit`` requests per ``window`` seconds and ``burst`` per second, per key.
 
     Timestamps come from the simulated clock. Rejected requests are not recorded, so they do
-    not consume budget. A limit of 0 or less is off.
+    not consume budget. A limit of 0 or less is off; ``override`` (set by the
+    ``shrink_limit`` fault) replaces the window limit, and there 0 means "nothing passes".
     """
 
     BURST_WINDOW = 1.0
@@ -28,6 +29,7 @@ class SlidingWindowLimiter:
         self.limit = limit
         self.window = window
         self.burst = burst
+        self.override: int | None = None
         self._log: dict[str, deque[float]] = {}
 
     def check(self, key: str, now: float) -> Decision:
@@ -36,8 +38,9 @@ class SlidingWindowLimiter:
         while log and log[0] <= now - self.window:
             log.popleft()
         in_burst = [t for t in log if t > now - self.BURST_WINDOW]
-        if self.limit > 0 and len(log) >= self.limit:
-            reset = log[-self.limit] + self.window - now
+        limit = self.window_limit
+        if limit is not None and len(log) >= limit:
+            reset = (log[-limit] if limit else now) + self.window - now
             return Decision(allowed=False, headers=self._headers(len(log), len(in_burst), reset))
         if self.burst > 0 and len(in_burst) >= self.burst:
             reset = in_burst[-self.burst] + self.BURST_WINDOW - now
@@ -45,13 +48,21 @@ class SlidingWindowLimiter:
         log.append(now)
         return Decision(allowed=True, headers=self._headers(len(log), len(in_burst) + 1, None))
 
+    @property
+    def window_limit(self) -> int | None:
+        """The window limit in force (None: off)."""
+        if self.override is not None:
+            return self.override
+        return self.limit if self.limit > 0 else None
+
     def _headers(self, used: int, used_burst: int, reset: float | None) -> dict[str, str]:
         headers: dict[str, str] = {}
-        if self.limit > 0:
-            remaining = str(max(0, self.limit - used))
-            headers["X-RateLimit-Limit"] = str(self.limit)
+        limit = self.window_limit
+        if limit is not None:
+            remaining = str(max(0, limit - used))
+            headers["X-RateLimit-Limit"] = str(limit)
             headers["X-RateLimit-Remaining"] = remaining
-            headers["X-RateLimit-Limit-1"] = str(self.limit)
+            headers["X-RateLimit-Limit-1"] = str(limit)
             headers["X-RateLimit-Remaining-1"] = remaining
         if self.burst > 0:
             headers["X-RateLimit-Limit-2"] = str(self.burst)

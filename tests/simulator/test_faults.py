@@ -101,6 +101,11 @@ async def test_shrinking_limit_and_clear(api: Api) -> None:
     async with api.session.delete(f"{api.running.url}/_sim/faults") as response:
         assert response.status == 200
     assert (await api.get("/user")).status == 200
+    await inject(api, {"kind": "shrink_limit", "limit": 0})
+    response = await api.get("/user")
+    assert response.status == 429
+    assert response.headers["Retry-After"] == "60"
+    assert response.headers["X-RateLimit-Limit"] == "0"
 
 
 async def test_probability_mode_is_seeded(api: Api) -> None:
