@@ -203,6 +203,7 @@ SENSORS: tuple[PsaSensorDescription, ...] = (
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.DAYS,
         state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
         value_fn=_maintenance_days,
         exists_fn=_reported(_maintenance_days),
         available_fn=has_maintenance,
