@@ -44,11 +44,6 @@ class PsaEntityDescription(EntityDescription):
     available_fn: Callable[[VehicleData], bool] = has_status
 
 
-def vehicle_identifier(vehicle: Vehicle) -> str:
-    """The VIN, or the API identifier of a car that hides its VIN."""
-    return vehicle.vin or vehicle.id
-
-
 def manufacturer_name(vehicle: Vehicle) -> str:
     """The brand as people write it (``Citroën``), whatever case the API used."""
     if not vehicle.brand:
@@ -58,16 +53,16 @@ def manufacturer_name(vehicle: Vehicle) -> str:
 
 
 def vehicle_name(vehicle: Vehicle) -> str:
-    """The car's label, else the brand and the end of its identifier."""
+    """The car's label, else the brand and the end of its VIN."""
     if vehicle.label:
         return vehicle.label
-    return f"{manufacturer_name(vehicle)} {vehicle_identifier(vehicle)[-4:]}"
+    return f"{manufacturer_name(vehicle)} {vehicle.vin[-4:]}"
 
 
 def vehicle_device_info(vehicle: Vehicle) -> DeviceInfo:
     """The device registry entry of one car."""
     return DeviceInfo(
-        identifiers={(DOMAIN, vehicle_identifier(vehicle))},
+        identifiers={(DOMAIN, vehicle.vin)},
         manufacturer=manufacturer_name(vehicle),
         model=vehicle.label,
         serial_number=vehicle.vin,
@@ -92,7 +87,7 @@ class PsaEntity(CoordinatorEntity[PsaCoordinator]):
         self.entity_description = description
         self.vehicle_id = vehicle_id
         vehicle = coordinator.data[vehicle_id].vehicle
-        self._attr_unique_id = f"{vehicle_identifier(vehicle)}_{description.key}"
+        self._attr_unique_id = f"{vehicle.vin}_{description.key}"
         self._attr_device_info = vehicle_device_info(vehicle)
 
     @property

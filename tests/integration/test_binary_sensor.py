@@ -16,7 +16,9 @@ from pytest_homeassistant_custom_component.common import snapshot_platform
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.psa_connected_car.coordinator import PsaConfigEntry
+from custom_components.psa_connected_car.api import Maintenance, Vehicle
+from custom_components.psa_connected_car.binary_sensor import service_due
+from custom_components.psa_connected_car.coordinator import PsaConfigEntry, VehicleData
 from simulator.config import SimulatorConfig
 from simulator.identities import DEMO_USER
 from simulator.testing import RunningSimulator
@@ -162,3 +164,22 @@ async def test_alert_sensors_need_only_the_car(
     assert _state(hass, entity_registry, running, 0, "alert") == STATE_ON
     assert _state(hass, entity_registry, running, 0, "moving") == STATE_UNAVAILABLE
     assert _state(hass, entity_registry, running, 0, "service_due") == STATE_UNAVAILABLE
+
+
+@pytest.mark.parametrize(
+    ("days", "km", "due"),
+    [
+        (10, 500.0, False),
+        (0, 500.0, True),
+        (10, -3.0, True),
+        (None, 20.0, False),
+        (None, None, None),
+    ],
+)
+def test_service_due_by_time_or_distance(
+    days: int | None, km: float | None, due: bool | None
+) -> None:
+    vehicle = Vehicle("v", "VIN", None, None, None)
+    data = VehicleData(vehicle=vehicle, maintenance=Maintenance(days, km, None))
+    assert service_due(data) is due
+    assert service_due(VehicleData(vehicle=vehicle)) is None

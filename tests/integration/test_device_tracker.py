@@ -16,8 +16,10 @@ from pytest_homeassistant_custom_component.common import snapshot_platform
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.psa_connected_car.api import Vehicle
 from custom_components.psa_connected_car.const import DOMAIN
-from custom_components.psa_connected_car.coordinator import PsaConfigEntry
+from custom_components.psa_connected_car.coordinator import PsaConfigEntry, VehicleData
+from custom_components.psa_connected_car.device_tracker import position
 from simulator.config import SimulatorConfig
 from simulator.identities import DEMO_USER
 from simulator.testing import RunningSimulator
@@ -151,3 +153,8 @@ async def test_position_hidden_later_and_car_unavailable(
         {**coordinator.data, vehicle_id: replace(data, available=False)}
     )
     assert _tracker(hass, entity_registry, running, 0).state == STATE_UNAVAILABLE
+
+
+def test_no_position_without_data() -> None:
+    assert position(None) is None
+    assert position(VehicleData(vehicle=Vehicle("v", "VIN", None, None, None))) is None

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from homeassistant.components import automation
 from homeassistant.components.device_automation import DeviceAutomationType
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
@@ -69,7 +68,7 @@ async def _automations(hass: HomeAssistant, *triggers: tuple[str, str]) -> None:
         }
         for device_id, trigger_type in triggers
     ]
-    assert await async_setup_component(hass, automation.DOMAIN, {automation.DOMAIN: config})
+    assert await async_setup_component(hass, "automation", {"automation": config})
     await hass.async_block_till_done()
 
 

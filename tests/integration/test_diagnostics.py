@@ -20,6 +20,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
+from custom_components.psa_connected_car.api import EnergyKind
 from custom_components.psa_connected_car.diagnostics import _jsonable
 from simulator.config import SimulatorConfig
 from simulator.identities import DEMO_USER
@@ -131,4 +132,4 @@ async def test_diagnostics_tell_what_the_integration_sees(
 
 
 def test_jsonable_keeps_plain_values() -> None:
-    assert _jsonable({"a": (1, {2})}) == {"a": [1, [2]]}
+    assert _jsonable({"a": (1, {2}), "kind": EnergyKind.FUEL}) == {"a": [1, [2]], "kind": "Fuel"}

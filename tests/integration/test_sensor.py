@@ -18,9 +18,10 @@ from pytest_homeassistant_custom_component.common import snapshot_platform
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.psa_connected_car.api import Charging, Energy, VehicleStatus
+from custom_components.psa_connected_car.api import Charging, Energy, Vehicle, VehicleStatus
 from custom_components.psa_connected_car.coordinator import PsaConfigEntry, VehicleData
-from custom_components.psa_connected_car.sensor import charging_end_time
+from custom_components.psa_connected_car.entity import vehicle_device_info
+from custom_components.psa_connected_car.sensor import charging_end_time, charging_status
 from simulator.config import SimulatorConfig
 from simulator.identities import DEMO_USER
 from simulator.testing import RunningSimulator
@@ -31,9 +32,15 @@ Setup = tuple[ConfigEntry, RunningSimulator]
 
 
 @pytest.fixture
-def simulator_config(simulator_config: SimulatorConfig) -> SimulatorConfig:
-    """No per-second burst limit: the simulated clock stands still (time_scale 0)."""
-    return replace(simulator_config, burst_limit=0)
+def scenario() -> str:
+    """The simulator's scenario (parametrize to change it)."""
+    return "default"
+
+
+@pytest.fixture
+def simulator_config(simulator_config: SimulatorConfig, scenario: str) -> SimulatorConfig:
+    """The scenario, without per-second burst limit (the simulated clock stands still)."""
+    return replace(simulator_config, scenario=scenario, burst_limit=0)
 
 
 @pytest.fixture(autouse=True)
@@ -111,6 +118,26 @@ async def test_sensors_of_each_energy(
     assert {"battery_level", "electric_range", "charging_status", "charging_end_time"} <= electric
     assert not electric & {"fuel_level", "fuel_range", "total_range"}
     assert {"fuel_level", "battery_level", "total_range", "charging_rate"} <= hybrid
+
+
+@pytest.mark.parametrize("scenario", ["quirks"])
+async def test_sensors_of_odd_cars(
+    hass: HomeAssistant, entity_registry: er.EntityRegistry, setup_integration: Setup
+) -> None:
+    """Missing blocks and missing maintenance create no entity instead of unknown ones."""
+    entry, running = setup_integration
+    keys: dict[str, set[str]] = {}
+    for item in er.async_entries_for_config_entry(entity_registry, entry.entry_id):
+        vin, _, key = item.unique_id.partition("_")
+        keys.setdefault(vin, set()).add(key)
+    thermic, electric, _ = (keys[vin] for vin in _vins(running))
+    assert not thermic & {"days_until_service", "distance_until_service"}
+    assert "odometer" in thermic
+    assert not electric & {"speed", "outside_temperature", "battery_12v"}
+    assert {"battery_level", "odometer", "charging_status"} <= electric
+    for item in er.async_entries_for_config_entry(entity_registry, entry.entry_id):
+        state = hass.states.get(item.entity_id)
+        assert item.disabled_by is not None or (state and state.state != STATE_UNAVAILABLE)
 
 
 async def test_noisy_and_diagnostic_sensors_are_disabled(
@@ -213,9 +240,7 @@ async def test_a_car_added_later_gets_its_sensors(
     assert state.state not in (STATE_UNKNOWN, STATE_UNAVAILABLE)
 
 
-def _charging_data(status: str, remaining: timedelta | None) -> VehicleData:
-    from custom_components.psa_connected_car.api import Vehicle  # noqa: PLC0415
-
+def _charging_data(status: str | None, remaining: timedelta | None) -> VehicleData:
     charging = Charging(
         plugged=True,
         status=status,
@@ -250,7 +275,7 @@ def _charging_data(status: str, remaining: timedelta | None) -> VehicleData:
         engine_temperature_c=None,
         service_type=None,
     )
-    return VehicleData(vehicle=Vehicle("v", None, None, None, None), status=status_doc)
+    return VehicleData(vehicle=Vehicle("v", "VIN", None, None, None), status=status_doc)
 
 
 def test_charging_end_time_counts_from_the_report() -> None:
@@ -261,3 +286,31 @@ def test_charging_end_time_counts_from_the_report() -> None:
     assert charging_end_time(_charging_data("Finished", timedelta(hours=2))) is None
     assert charging_end_time(_charging_data("InProgress", timedelta(0))) is None
     assert charging_end_time(_charging_data("InProgress", None)) is None
+
+
+def test_unknown_charging_status_is_unknown() -> None:
+    assert charging_status(_charging_data("Plugging", None)) is None
+    assert charging_status(_charging_data(None, None)) is None
+    assert charging_status(_charging_data("INPROGRESS", None)) == "in_progress"
+
+
+@pytest.mark.parametrize(
+    ("brand", "label", "manufacturer", "name"),
+    [
+        ("CITROEN", "C4", "Citroën", "C4"),
+        ("Citroën", None, "Citroën", "Citroën 3456"),
+        ("Fiat", None, "Fiat", "Fiat 3456"),
+        (None, None, "Stellantis", "Stellantis 3456"),
+    ],
+)
+def test_device_of_a_car(
+    brand: str | None, label: str | None, manufacturer: str, name: str
+) -> None:
+    """The brand as people write it, and a name even without label."""
+    vin = "VF7ABCDEFGH123456"
+    info = vehicle_device_info(Vehicle("id-9876", vin, brand, label, None))
+    assert info["manufacturer"] == manufacturer
+    assert info["name"] == name
+    assert info["model"] == label
+    assert info["serial_number"] == vin
+    assert info["identifiers"] == {("psa_connected_car", vin)}
