@@ -139,7 +139,11 @@ def async_add_vehicle_entities[D: PsaEntityDescription](
 
     @callback
     def add_known() -> None:
-        add(list(coordinator.data or {}))
+        current = set(coordinator.data or {})
+        # A car that left the account lost its device and entities: if it comes back,
+        # it gets them again.
+        created.difference_update({key for key in created if key[0] not in current})
+        add(current)
 
     add_known()
     entry.async_on_unload(coordinator.async_add_vehicle_listener(add))

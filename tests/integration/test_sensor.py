@@ -19,6 +19,7 @@ from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotEx
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.psa_connected_car.api import Charging, Energy, Vehicle, VehicleStatus
+from custom_components.psa_connected_car.const import DOMAIN
 from custom_components.psa_connected_car.coordinator import PsaConfigEntry, VehicleData
 from custom_components.psa_connected_car.entity import vehicle_device_info
 from custom_components.psa_connected_car.sensor import charging_end_time, charging_status
@@ -236,6 +237,30 @@ async def test_a_car_added_later_gets_its_sensors(
 
     vin = running.sim.truth()[vehicle_id]["vin"]
     state = hass.states.get(_entity_id(entity_registry, f"{vin}_battery_level"))
+    assert state is not None
+    assert state.state not in (STATE_UNKNOWN, STATE_UNAVAILABLE)
+
+
+async def test_a_car_that_comes_back_gets_its_sensors_again(
+    hass: HomeAssistant, entity_registry: er.EntityRegistry, setup_integration: Setup
+) -> None:
+    """A car missing from one vehicle list loses its device; it returns when the car does."""
+    entry, running = setup_integration
+    coordinator = entry.runtime_data.coordinator
+    vehicle_id = running.sim.vehicles_of(DEMO_USER)[1]
+    unique_id = f"{_vins(running)[1]}_battery_level"
+    car = running.sim.world.vehicles.pop(vehicle_id)
+
+    coordinator._vehicles_fetched_at = None
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert entity_registry.async_get_entity_id(Platform.SENSOR, DOMAIN, unique_id) is None
+
+    running.sim.world.vehicles[vehicle_id] = car
+    coordinator._vehicles_fetched_at = None
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    state = hass.states.get(_entity_id(entity_registry, unique_id))
     assert state is not None
     assert state.state not in (STATE_UNKNOWN, STATE_UNAVAILABLE)
 
