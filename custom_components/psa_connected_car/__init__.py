@@ -26,9 +26,12 @@ from .certificates import (
     async_validated_ssl_context,
 )
 from .const import (
+    BURST_LIMIT,
     CONF_CERT_FILE,
     CONF_CERTIFICATE,
     CONF_CONNECTION,
+    DEFAULT_RATE_LIMIT,
+    DEFAULT_RATE_WINDOW_S,
     DOMAIN,
     MOBILE_AUTH_IMPLEMENTATION,
 )
@@ -61,7 +64,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> bool:
         implementation.client_id,
         token_manager,
         api_base=endpoints.api_base,
-        rate_budget=RateBudget(),
+        rate_budget=RateBudget(
+            limit=DEFAULT_RATE_LIMIT, window_s=DEFAULT_RATE_WINDOW_S, burst_limit=BURST_LIMIT
+        ),
         ssl_context=ssl_context,
     )
     coordinator = PsaCoordinator(hass, entry, client)

@@ -40,6 +40,8 @@ BUDGET_SHARE: Final = 0.8
 """Never plan more than this share of the API's rate limit."""
 DEFAULT_RATE_LIMIT: Final = 120
 DEFAULT_RATE_WINDOW_S: Final = 60.0
+BURST_LIMIT: Final = 10
+"""Requests per second; the API documents a per-second burst limit besides the window."""
 CALLS_PER_VEHICLE_CYCLE: Final = 2
 """Status and active alerts, every cycle."""
 

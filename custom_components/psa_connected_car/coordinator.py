@@ -113,6 +113,11 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
         """Call ``listener`` with the ids of cars that appear after setup."""
         return self.vehicles.async_add_listener(listener)
 
+    async def async_refresh_vehicle_list(self) -> None:
+        """Read the account's car list now instead of waiting up to 12 hours."""
+        self._vehicles_fetched_at = None
+        await self.async_refresh()
+
     # -- the refresh -------------------------------------------------------------------
 
     async def _async_update_data(self) -> dict[str, VehicleData]:

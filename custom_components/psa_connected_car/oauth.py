@@ -31,8 +31,8 @@ from .api import (
 from .const import OAUTH_SCOPE
 
 _LOGGER = logging.getLogger(__name__)
-FRESH_TOKEN_AGE_S = 30.0
-"""A token refreshed this recently is not refreshed again after a 401."""
+FORCED_REFRESH_DEDUP_S = 5.0
+"""401s arriving this soon after a forced refresh reuse its token: refresh tokens rotate."""
 
 
 class PsaOAuth2Implementation(LocalOAuth2ImplementationWithPkce):
@@ -140,6 +140,7 @@ class TokenManager:
         self._entry = entry
         self._session = session
         self._lock = asyncio.Lock()
+        self._forced_at: float | None = None
 
     async def __call__(self, force_refresh: bool) -> str:
         """Return an access token; refresh it first when the API rejected it."""
@@ -151,12 +152,14 @@ class TokenManager:
 
     async def _async_force_refresh(self) -> None:
         async with self._lock:
-            token = self._session.token
-            age = time.time() - (float(token["expires_at"]) - float(token["expires_in"]))
-            if age < FRESH_TOKEN_AGE_S:
-                return  # another request already refreshed it: refresh tokens rotate
+            now = time.monotonic()
+            if self._forced_at is not None and now - self._forced_at < FORCED_REFRESH_DEDUP_S:
+                return  # a concurrent request already replaced the rejected token
             _LOGGER.debug("Access token rejected by the API, refreshing it")
-            new_token = await self._session.implementation.async_refresh_token(token)
+            new_token = await self._session.implementation.async_refresh_token(
+                self._session.token
+            )
             self._hass.config_entries.async_update_entry(
                 self._entry, data={**self._entry.data, "token": new_token}
             )
+            self._forced_at = time.monotonic()

@@ -59,7 +59,9 @@ class VehicleRegistry:
 
     def device_id(self, vin: str) -> str | None:
         """Home Assistant's device id of a car."""
-        device = dr.async_get(self._hass).async_get_device(identifiers={(DOMAIN, vin)})
+        device = dr.async_get(self._hass).async_get_device_by_identifier(
+            (DOMAIN, vin), self._entry.entry_id
+        )
         return device.id if device else None
 
     def is_current(self, vin: str) -> bool:
@@ -68,7 +70,7 @@ class VehicleRegistry:
 
     def _remove_device(self, vin: str) -> None:
         registry = dr.async_get(self._hass)
-        device = registry.async_get_device(identifiers={(DOMAIN, vin)})
+        device = registry.async_get_device_by_identifier((DOMAIN, vin), self._entry.entry_id)
         if device is None:
             return
         _LOGGER.info("Car %s left the account; removing its device", mask_vin(vin))

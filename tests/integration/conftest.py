@@ -41,18 +41,36 @@ CREDENTIAL_ID = "partner"
 
 @pytest.fixture
 def simulator_config() -> SimulatorConfig:
-    """Three cars (thermic, electric, hybrid), frozen simulated time; override per test."""
+    """Three cars (thermic, electric, hybrid), frozen simulated time; override per test.
+
+    The per-second burst limit is off: with the simulated clock frozen every request falls
+    in the same second. The window limit (120 per 60 s) stays on.
+    """
     return SimulatorConfig(
         vehicles=3,
         seed=1,
         start_time=START_TIME,
         time_scale=0,
+        burst_limit=0,
+        autonomous=False,
         partner_redirect_uris=(HA_REDIRECT,),
     )
 
 
+@pytest.fixture(autouse=True)
+def lift_burst_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The simulated clock is frozen, so every request falls in the same second.
+
+    Waiting for the per-second burst window would then never end under Home Assistant's
+    frozen test clock; the simulator's burst limit is off too (see ``simulator_config``).
+    """
+    monkeypatch.setattr("custom_components.psa_connected_car.BURST_LIMIT", 1000)
+
+
 @pytest.fixture
-async def running(simulator_config: SimulatorConfig) -> AsyncIterator[RunningSimulator]:
+async def running(
+    simulator_config: SimulatorConfig, socket_enabled: None
+) -> AsyncIterator[RunningSimulator]:
     """The simulator, serving on 127.0.0.1 in the test's event loop."""
     async with run_simulator(simulator_config) as sim:
         yield sim

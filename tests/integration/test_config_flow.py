@@ -103,7 +103,7 @@ async def test_mobile_login_with_bare_code(hass: HomeAssistant, flow: FlowDriver
         ("   ", "redirect_empty"),
         ("https://example.com/?code=8a1e1f0e-0c7b-4b8e-9a52-3c7f0e3c9f11", "redirect_wrong_scheme"),
         ("mymap://oauth2redirect/fr?state=abc", "redirect_missing_code"),
-        ("mymap://oauth2redirect/fr?code=short", "redirect_invalid_code"),
+        ("mymap://oauth2redirect/fr?state=abc&code=short", "redirect_invalid_code"),
         ("not-a-code", "redirect_invalid_code"),
     ],
 )

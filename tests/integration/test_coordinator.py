@@ -1,0 +1,173 @@
+"""The coordinator against the simulator: plan, adaptive interval, failures, dynamic cars."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+import logging
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
+from homeassistant.core import Event, HomeAssistant
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.update_coordinator import UpdateFailed
+import pytest
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
+
+from custom_components.psa_connected_car.const import DOMAIN, EVENT_ALERT
+from custom_components.psa_connected_car.coordinator import PsaCoordinator
+from simulator.faults import FaultSpec
+from simulator.testing import RunningSimulator
+
+Setup = tuple[ConfigEntry, RunningSimulator]
+
+
+def _coordinator(entry: ConfigEntry) -> PsaCoordinator:
+    coordinator: PsaCoordinator = entry.runtime_data.coordinator
+    return coordinator
+
+
+async def _tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+
+async def test_every_car_is_read_once_per_cycle(
+    hass: HomeAssistant, setup_integration: Setup
+) -> None:
+    entry, running = setup_integration
+    coordinator = _coordinator(entry)
+    assert set(coordinator.data) == set(running.sim.vehicles_of("demo@example.com"))
+    stats = running.sim.stats()
+    requests = stats["requests"]
+    cars = len(coordinator.data)
+    assert sum(count for name, count in requests.items() if name.lower().endswith("status")) == cars
+    assert sum(count for name, count in requests.items() if name.lower().endswith("alerts")) == cars
+    assert stats["rate_limited"] == 0
+
+
+async def test_interval_is_short_while_driving_and_long_when_parked(
+    hass: HomeAssistant, setup_integration: Setup
+) -> None:
+    entry, running = setup_integration
+    coordinator = _coordinator(entry)
+    car = next(iter(coordinator.data))
+    running.sim.start_trip(car, duration_s=600, speed_kmh=60)
+    await coordinator.async_refresh()
+    assert coordinator.data[car].is_active
+    assert coordinator.update_interval == timedelta(seconds=60)
+
+    running.sim.advance(6 * 3600)
+    await coordinator.async_refresh()
+    assert not any(car["moving"] for car in running.sim.truth().values())
+    assert not any(item.is_active for item in coordinator.data.values())
+    assert coordinator.update_interval == timedelta(minutes=5)
+
+
+async def test_rate_limited_keeps_data_and_honours_retry_after(
+    hass: HomeAssistant, setup_integration: Setup
+) -> None:
+    entry, running = setup_integration
+    coordinator = _coordinator(entry)
+    before = coordinator.data
+    running.sim.inject_fault(FaultSpec(kind="shrink_limit", limit=0))
+    await coordinator.async_refresh()
+    assert not coordinator.last_update_success
+    assert isinstance(coordinator.last_exception, UpdateFailed)
+    assert coordinator.last_exception.retry_after is not None
+    assert coordinator.data is before
+
+
+async def test_revoked_login_starts_reauth(hass: HomeAssistant, setup_integration: Setup) -> None:
+    entry, running = setup_integration
+    running.sim.revoke_tokens("all")
+    await _coordinator(entry).async_refresh()
+    await hass.async_block_till_done()
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+    assert entry.data["token"]["refresh_token"]
+
+
+async def test_one_failing_car_leaves_the_others_available(
+    hass: HomeAssistant, setup_integration: Setup
+) -> None:
+    entry, running = setup_integration
+    coordinator = _coordinator(entry)
+    failing, *others = list(coordinator.data)
+    running.sim.inject_fault(
+        FaultSpec(kind="error", count=10, endpoint=f"/connectedcar/v4/user/vehicles/{failing}/*")
+    )
+    await coordinator.async_refresh()
+    assert coordinator.last_update_success
+    assert not coordinator.data[failing].available
+    assert all(coordinator.data[car].available for car in others)
+
+    running.sim.clear_faults()
+    await coordinator.async_refresh()
+    assert coordinator.data[failing].available
+
+
+async def test_alert_raised_and_cleared_fire_events(
+    hass: HomeAssistant, setup_integration: Setup
+) -> None:
+    entry, running = setup_integration
+    coordinator = _coordinator(entry)
+    events: list[Event] = []
+    hass.bus.async_listen(EVENT_ALERT, events.append)
+    car = next(iter(coordinator.data))
+    alert_id = running.sim.raise_alert(car, "FuelLevelLow", "Warning")
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert [(e.data["state"], e.data["type"], e.data["severity"]) for e in events] == [
+        ("raised", "FuelLevelLow", "Warning")
+    ]
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, coordinator.data[car].vehicle.vin), entry.entry_id
+    )
+    assert device is not None
+    assert events[0].data["device_id"] == device.id
+
+    running.sim.clear_alert(car, alert_id)
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert [e.data["state"] for e in events] == ["raised", "cleared"]
+
+
+async def test_cars_added_and_removed_follow_the_account(
+    hass: HomeAssistant, setup_integration: Setup
+) -> None:
+    entry, running = setup_integration
+    coordinator = _coordinator(entry)
+    registry = dr.async_get(hass)
+    new_car = running.sim.add_vehicle("demo@example.com", "Electric")
+    gone_car = next(iter(coordinator.data))
+    gone_vin = coordinator.data[gone_car].vehicle.vin
+    running.sim.remove_vehicle(gone_car)
+
+    await coordinator.async_refresh()
+    assert gone_car in coordinator.data, "the car list is only re-read every 12 hours"
+
+    await coordinator.async_refresh_vehicle_list()
+    await hass.async_block_till_done()
+
+    assert new_car in coordinator.data
+    assert gone_car not in coordinator.data
+    new_vin = coordinator.data[new_car].vehicle.vin
+    assert registry.async_get_device_by_identifier((DOMAIN, new_vin), entry.entry_id) is not None
+    assert registry.async_get_device_by_identifier((DOMAIN, gone_vin), entry.entry_id) is None
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_missing_maintenance_is_logged_once(
+    hass: HomeAssistant, setup_integration: Setup, caplog: pytest.LogCaptureFixture
+) -> None:
+    entry, running = setup_integration
+    coordinator = _coordinator(entry)
+    car = next(iter(coordinator.data))
+    running.sim.inject_fault(FaultSpec(kind="no_data", count=100, endpoint="getVehicleMaintenance"))
+    caplog.set_level(logging.INFO)
+    coordinator._vehicles_fetched_at = None  # noqa: SLF001
+    for _ in range(3):
+        await coordinator.async_refresh()
+    del car
+    assert caplog.text.count("has no maintenance data") <= len(coordinator.data)
