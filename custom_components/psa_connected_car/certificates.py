@@ -11,7 +11,7 @@ import ssl
 from homeassistant.components.file_upload import process_uploaded_file
 from homeassistant.core import HomeAssistant
 
-from .api import async_create_ssl_context
+from .api import CertificateError as ApiCertificateError, async_create_ssl_context
 from .const import CONF_CA_FILE, CONF_CERT_FILE, CONF_KEY_FILE, DOMAIN
 
 FILE_NAMES = {CONF_CERT_FILE: "client.crt", CONF_KEY_FILE: "client.key", CONF_CA_FILE: "ca.crt"}
@@ -59,11 +59,12 @@ async def async_validated_ssl_context(paths: Mapping[str, str]) -> ssl.SSLContex
         return await async_create_ssl_context(
             paths[CONF_CERT_FILE], paths[CONF_KEY_FILE], paths.get(CONF_CA_FILE)
         )
-    except ssl.SSLError as err:
-        reason = "certificate_key_mismatch" if "KEY_VALUES_MISMATCH" in str(err) else None
-        raise CertificateError(reason or "certificate_unreadable") from err
-    except (OSError, ValueError) as err:
-        raise CertificateError("certificate_unreadable") from err
+    except ApiCertificateError as err:
+        cause = err.__cause__
+        mismatch = isinstance(cause, ssl.SSLError) and "KEY_VALUES_MISMATCH" in str(cause)
+        raise CertificateError(
+            "certificate_key_mismatch" if mismatch else "certificate_unreadable"
+        ) from err
 
 
 async def async_remove_certificates(hass: HomeAssistant, folder: Path) -> None:

@@ -166,7 +166,7 @@ async def test_missing_maintenance_is_logged_once(
     car = next(iter(coordinator.data))
     running.sim.inject_fault(FaultSpec(kind="no_data", count=100, endpoint="getVehicleMaintenance"))
     caplog.set_level(logging.INFO)
-    coordinator._vehicles_fetched_at = None  # noqa: SLF001
+    coordinator._vehicles_fetched_at = None
     for _ in range(3):
         await coordinator.async_refresh()
     del car
