@@ -65,6 +65,18 @@ async def test_reauth_with_another_account_is_refused(
     assert entry.data["token"] == old_token
 
 
+async def test_mobile_login_of_a_configured_account_aborts(
+    hass: HomeAssistant, flow: FlowDriver
+) -> None:
+    for expected in (FlowResultType.CREATE_ENTRY, FlowResultType.ABORT):
+        form = await flow.mobile_code_step()
+        result = await hass.config_entries.flow.async_configure(
+            form["flow_id"], {"redirect_url": await flow.mobile_redirect(form)}
+        )
+        assert result["type"] is expected
+    assert result["reason"] == "already_configured"
+
+
 async def test_mobile_reauth_goes_straight_to_the_code(
     hass: HomeAssistant, flow: FlowDriver
 ) -> None:
@@ -263,6 +275,14 @@ async def test_certificate_upload_is_stored_privately(
     entry = result["result"]
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
+
+    # A certificate that disappeared later: reauth says so instead of crashing.
+    Path(stored["key_file"]).write_text("damaged")
+    external = await _reauth(hass, entry)
+    result = await flow.browser_login(external)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "certificate_unreadable"
+
     await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
     assert not any(Path(path).exists() for path in stored.values())
