@@ -95,6 +95,7 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
         self.events = AlertEventDispatcher(hass)
         self._vehicles_fetched_at: datetime | None = None
         self._no_data_logged: set[tuple[str, str]] = set()
+        self.push_safety_interval: timedelta | None = None
 
     # -- public helpers ----------------------------------------------------------------
 
@@ -112,6 +113,40 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
     ) -> Callable[[], None]:
         """Call ``listener`` with the ids of cars that appear after setup."""
         return self.vehicles.async_add_listener(listener)
+
+    @callback
+    def async_set_push_active(self, safety_interval: timedelta | None) -> None:
+        """While pushes arrive, poll only at ``safety_interval``; ``None`` restores polling."""
+        self.push_safety_interval = safety_interval
+        if self.data is not None:
+            self._plan_next_interval(self.data)
+
+    @callback
+    def async_apply_push(
+        self,
+        vehicle_id: str,
+        *,
+        status: VehicleStatus | None = None,
+        alerts: tuple[Alert, ...] | None = None,
+    ) -> bool:
+        """Merge data pushed for one car and update its entities now, without an API call.
+
+        Returns ``False`` for a car this account does not (or no longer) have.
+        """
+        previous = self.data or {}
+        current = previous.get(vehicle_id)
+        if current is None:
+            return False
+        updated = replace(
+            current,
+            status=status if status is not None else current.status,
+            alerts=alerts if alerts is not None else current.alerts,
+            available=True,
+        )
+        data = {**previous, vehicle_id: updated}
+        self.events.async_compare(previous, data, self.vehicles.device_id)
+        self.async_set_updated_data(data)
+        return True
 
     async def async_refresh_vehicle_list(self) -> None:
         """Read the account's car list now instead of waiting up to 12 hours."""
@@ -219,4 +254,9 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
             wanted = int(ACTIVE_INTERVAL.total_seconds())
         else:
             wanted = int(PARKED_INTERVAL.total_seconds())
+        if (
+            self.push_safety_interval is not None
+            and options.get(CONF_UPDATE_POLICY) != POLICY_FIXED
+        ):
+            wanted = max(wanted, int(self.push_safety_interval.total_seconds()))
         self.update_interval = timedelta(seconds=max(wanted, floor))
