@@ -13,7 +13,6 @@ import pytest
 
 import custom_components.psa_connected_car  # noqa: F401  (import first: see docstring)
 
-
 settings.register_profile(
     "ci", max_examples=2500, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )

@@ -156,9 +156,7 @@ class TokenManager:
             if self._forced_at is not None and now - self._forced_at < FORCED_REFRESH_DEDUP_S:
                 return  # a concurrent request already replaced the rejected token
             _LOGGER.debug("Access token rejected by the API, refreshing it")
-            new_token = await self._session.implementation.async_refresh_token(
-                self._session.token
-            )
+            new_token = await self._session.implementation.async_refresh_token(self._session.token)
             self._hass.config_entries.async_update_entry(
                 self._entry, data={**self._entry.data, "token": new_token}
             )
