@@ -140,7 +140,7 @@ class Callback:
 
     id: str
     target: str | None = field(repr=False)
-    attributes: dict[str, str] = field(repr=False)
+    attributes: dict[str, str] = field(repr=False, hash=False)
     label: str | None
     status: str | None
 

@@ -95,10 +95,10 @@ class Transport:
         force_refresh = False
         reset_retried = False
         while True:
-            token = await self._token(force_refresh)
             await self.rate_budget.acquire(
                 wait=self._wait_for_budget, max_wait_s=self._max_budget_wait_s
             )
+            token = await self._token(force_refresh)
             try:
                 status, raw, headers = await self._send(method, url, token, json_body)
             except _ResetBeforeAnswerError as err:
