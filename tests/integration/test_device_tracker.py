@@ -37,13 +37,13 @@ def scenario() -> str:
 
 @pytest.fixture
 def simulator_config(simulator_config: SimulatorConfig, scenario: str) -> SimulatorConfig:
-    """The scenario, without per-second burst limit (the simulated clock stands still)."""
-    return replace(simulator_config, scenario=scenario, burst_limit=0)
+    """The conftest's simulator, in the scenario."""
+    return replace(simulator_config, scenario=scenario)
 
 
 @pytest.fixture(autouse=True)
-def only_trackers(socket_enabled: None) -> Iterator[None]:
-    """Load the device tracker platform alone (the simulator listens on 127.0.0.1)."""
+def only_trackers() -> Iterator[None]:
+    """Load the device tracker platform alone."""
     with patch("custom_components.psa_connected_car.PLATFORMS", [Platform.DEVICE_TRACKER]):
         yield
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from homeassistant.components.device_automation import DeviceAutomationType
@@ -10,7 +9,6 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
-import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
@@ -19,23 +17,11 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.psa_connected_car import device_trigger
 from custom_components.psa_connected_car.const import DOMAIN, EVENT_SERVICE_DUE
-from simulator.config import SimulatorConfig
 from simulator.identities import DEMO_USER
 from simulator.testing import RunningSimulator
 
 Setup = tuple[ConfigEntry, RunningSimulator]
 FIRED = "psa_connected_car_test_fired"
-
-
-@pytest.fixture
-def simulator_config(simulator_config: SimulatorConfig) -> SimulatorConfig:
-    """No per-second burst limit: the simulated clock stands still (time_scale 0)."""
-    return replace(simulator_config, burst_limit=0)
-
-
-@pytest.fixture(autouse=True)
-def _sockets(socket_enabled: None) -> None:
-    """The simulator listens on 127.0.0.1."""
 
 
 def _car_device(hass: HomeAssistant, setup: Setup, car: int) -> dr.DeviceEntry:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 import json
 from typing import Any
 
@@ -22,7 +21,6 @@ from syrupy.filters import props
 
 from custom_components.psa_connected_car.api import EnergyKind
 from custom_components.psa_connected_car.diagnostics import _jsonable
-from simulator.config import SimulatorConfig
 from simulator.identities import DEMO_USER
 from simulator.testing import RunningSimulator
 
@@ -33,18 +31,9 @@ COORDINATE_KEYS = {"latitude", "longitude", "altitude_m", "coordinates"}
 REDACTED = "**REDACTED**"
 
 
-@pytest.fixture
-def simulator_config(simulator_config: SimulatorConfig) -> SimulatorConfig:
-    """No per-second burst limit: the simulated clock stands still (time_scale 0)."""
-    return replace(simulator_config, burst_limit=0)
-
-
 @pytest.fixture(autouse=True)
-async def diagnostics_first(hass: HomeAssistant, socket_enabled: None) -> None:
-    """Register the diagnostics views before the login starts the HTTP server.
-
-    ``socket_enabled``: the simulator listens on 127.0.0.1.
-    """
+async def diagnostics_first(hass: HomeAssistant) -> None:
+    """Register the diagnostics views before the login starts the HTTP server."""
     assert await async_setup_component(hass, "diagnostics", {})
 
 

@@ -40,16 +40,13 @@ def scenario() -> str:
 
 @pytest.fixture
 def simulator_config(simulator_config: SimulatorConfig, scenario: str) -> SimulatorConfig:
-    """The scenario, without per-second burst limit (the simulated clock stands still)."""
-    return replace(simulator_config, scenario=scenario, burst_limit=0)
+    """The conftest's simulator, in the scenario."""
+    return replace(simulator_config, scenario=scenario)
 
 
 @pytest.fixture(autouse=True)
-def only_sensors(socket_enabled: None) -> Iterator[None]:
-    """Load the sensor platform alone.
-
-    ``socket_enabled`` lets the simulator open its listening socket on 127.0.0.1.
-    """
+def only_sensors() -> Iterator[None]:
+    """Load the sensor platform alone."""
     with patch("custom_components.psa_connected_car.PLATFORMS", [Platform.SENSOR]):
         yield
 
@@ -62,11 +59,7 @@ def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
 
 @pytest.fixture
 def frozen(freezer: FrozenDateTimeFactory) -> None:
-    """Home Assistant's clock at the simulator's (standing) start time.
-
-    Only for tests that set up and read: a frozen loop would never end the client's
-    waits for its per-second request budget during later refreshes.
-    """
+    """Home Assistant's clock at the simulator's (standing) start time."""
     freezer.move_to(START_TIME)
 
 
