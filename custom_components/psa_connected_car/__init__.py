@@ -38,6 +38,7 @@ from .const import (
 from .coordinator import PsaConfigEntry, PsaCoordinator, PsaRuntimeData
 from .flow_schemas import endpoints_from_setup
 from .oauth import PsaOAuth2Implementation, TokenManager
+from .push import PushManager, async_remove_push
 
 _LOGGER = logging.getLogger(__name__)
 PLATFORMS = [Platform.BINARY_SENSOR, Platform.DEVICE_TRACKER, Platform.SENSOR]
@@ -73,6 +74,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> bool:
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = PsaRuntimeData(client=client, coordinator=coordinator)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    push = PushManager(hass, entry, client, coordinator)
+    await push.async_start()
+    entry.async_on_unload(push.async_stop)
     return True
 
 
@@ -110,7 +114,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> bool
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> None:
-    """Delete the stored client certificate with the entry."""
+    """Delete our push registration at the API and the stored client certificate."""
+    await async_remove_push(hass, entry)
     if paths := entry.data.get(CONF_CERTIFICATE):
         await async_remove_certificates(hass, Path(paths[CONF_CERT_FILE]).parent)
 
