@@ -12,6 +12,7 @@ from homeassistant.config_entries import ConfigEntryDisabler
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Event, HomeAssistant
 import pytest
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.psa_connected_car.const import EVENT_ALERT
 from custom_components.psa_connected_car.coordinator import PsaCoordinator
@@ -158,6 +159,9 @@ async def test_stale_registrations_are_replaced_and_foreign_ones_kept(
         MonitorRequest,
     )
 
+    renamed = await client.create_callback(
+        f"https://new.example.invalid/api/webhook/{entry.data['webhook_id']}", {}, label="old"
+    )
     stray = await client.create_monitor(
         car, callback.id, MonitorRequest(MonitorKind.ALERTS, "old label")
     )
@@ -169,6 +173,7 @@ async def test_stale_registrations_are_replaced_and_foreign_ones_kept(
     await settle(hass, running)
 
     assert stale.id not in running.sim.push.callbacks
+    assert renamed.id not in running.sim.push.callbacks
     assert callback.id in running.sim.push.callbacks
     assert foreign.id in running.sim.push.callbacks
     assert stray.id not in running.sim.push.monitors
@@ -251,3 +256,60 @@ async def test_nothing_secret_in_the_logs(
         assert secret not in text
     for car in running.sim.truth().values():
         assert car["vin"] not in text
+
+
+async def test_deselected_cars_lose_their_monitors(hass: HomeAssistant, push_setup: Setup) -> None:
+    entry, running = push_setup
+    kept, *dropped = cars(running)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {"update_policy": "automatic", "scan_interval": 300, "alert_locale": "en-GB"}
+        | {"push": True, "vehicles": [kept]},
+    )
+    await settle(hass, running)
+    [callback] = our_callbacks(running, entry)
+    assert list(monitors_of(running, callback.id)) == [kept]
+    assert entry.data["push_vehicles"] == [kept]
+    assert dropped
+
+
+def test_monitors_follow_the_motorization_without_a_status() -> None:
+    from custom_components.psa_connected_car.api import Vehicle  # noqa: PLC0415
+    from custom_components.psa_connected_car.coordinator import VehicleData  # noqa: PLC0415
+    from custom_components.psa_connected_car.push_registration import (  # noqa: PLC0415
+        wanted_monitors,
+    )
+
+    def labels(motorization: str | None) -> list[str]:
+        vehicle = Vehicle("id", "VIN", "Peugeot", "208", motorization)
+        return sorted(request.label for request in wanted_monitors(VehicleData(vehicle)))
+
+    assert labels("Electric") == ["ha alerts", "ha battery_below 20", "ha status"]
+    assert labels("Thermic") == ["ha alerts", "ha fuel_below 15", "ha status"]
+    both = ["ha alerts", "ha battery_below 20", "ha fuel_below 15", "ha status"]
+    assert labels("Hybrid") == both
+    assert labels(None) == both
+
+
+async def test_a_new_address_replaces_the_callback(
+    hass: HomeAssistant, push_setup: Setup, hass_client_no_auth: ClientSessionGenerator
+) -> None:
+    entry, running = push_setup
+    [old] = our_callbacks(running, entry)
+    client = await hass_client_no_auth()  # Home Assistant reachable on another port
+    new_base = str(client.make_url("/")).rstrip("/")
+    await hass.config.async_update(external_url=new_base)
+
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await settle(hass, running)
+
+    [new] = our_callbacks(running, entry)
+    assert new.id != old.id
+    assert new.webhook is not None
+    assert new.webhook["target"].startswith(new_base)
+    car = cars(running)[0]
+    running.sim.raise_alert(car, "OilLevelLow", "Warning")
+    await settle(hass, running)
+    assert running.sim.stats()["deliveries"]["succeeded"] >= 1
+    assert running.sim.stats()["deliveries"]["failed"] == 0

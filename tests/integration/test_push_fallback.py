@@ -74,8 +74,9 @@ async def test_a_car_driving_without_pushes_falls_back_to_polling(
     coordinator = _coordinator(push_setup)
     [callback] = our_callbacks(running, entry)
     callback.status = "Paused"  # the API stops pushing
-    car = cars(running)[0]
+    car, other, _hybrid = cars(running)
     running.sim.start_trip(car, duration_s=3600, speed_kmh=50)
+    running.sim.start_trip(other, duration_s=3600, speed_kmh=50)
     await settle(hass, running)
     assert not coordinator.data[car].is_active  # nothing pushed
     await coordinator.async_refresh()  # a safety poll sees the car driving
@@ -203,3 +204,20 @@ async def test_removal_of_an_unloaded_entry_says_what_stays(
     await hass.async_block_till_done()
     assert "push registration at the API stays" in caplog.text
     assert len(our_callbacks(running, entry)) == 1
+
+
+async def test_unload_while_a_retry_is_pending(
+    hass: HomeAssistant, external_url: str, flow: FlowDriver
+) -> None:
+    running = flow.running
+    running.sim.inject_fault(
+        FaultSpec(kind="error", status=500, probability=1.0, endpoint="getUsertRemotes")
+    )
+    entry = (await flow.partner_entry())["result"]
+    await settle(hass, running)
+    assert push_issue(hass, entry) is not None
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    running.sim.clear_faults()
+    async_fire_time_changed(hass, dt_util.utcnow() + push.RETRY_INTERVAL * 2)
+    await settle(hass, running)
+    assert running.sim.push.callbacks == {}

@@ -264,3 +264,22 @@ async def test_deliveries_wait_until_our_monitors_are_known(hook: Hook) -> None:
     assert await hook.post(message) == 200
     odometer = entry.runtime_data.coordinator.data[car].status.odometer_km
     assert odometer == 77.0
+
+
+async def test_a_failure_applying_an_event_is_a_500(
+    hook: Hook, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*_args: Any, **_kwargs: Any) -> bool:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(_coordinator(hook), "async_apply_push", broken)
+    car = cars(hook.running)[0]
+    message = monitor_message(
+        hook.monitor(car, "ha status"), extensions=_status_extension(hook, car)
+    )
+    assert await hook.post(message) == 500
+    ours = "\n".join(
+        record.getMessage() for record in caplog.records if record.name.startswith(PUSH_LOGGERS)
+    )
+    assert "could not be applied" in ours
+    assert hook.entry.data["webhook_id"] not in ours
