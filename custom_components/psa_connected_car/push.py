@@ -124,16 +124,17 @@ class PushManager:
     async def async_start(self) -> None:
         """Register the webhook and, in the background, our callback and monitors."""
         self.hass.data.setdefault(_CLEANUP, {}).pop(self.entry.entry_id, None)
-        if not push_wanted(self.hass, self.entry):
-            ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
-            if CONF_PUSH_VEHICLES in self.entry.data:
+        wanted, base = push_wanted(self.hass, self.entry), external_base_url(self.hass)
+        if not wanted or base is None:
+            if wanted:
+                self.state = PushState.NO_URL
+                self._raise_issue(ISSUE_NO_URL)
+            else:
+                ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
+            if CONF_PUSH_VEHICLES in self.entry.data:  # nothing may reach us any more
                 self.entry.async_create_background_task(
                     self.hass, self._async_forget_registration(), f"{DOMAIN} push cleanup"
                 )
-            return
-        if (base := external_base_url(self.hass)) is None:
-            self.state = PushState.NO_URL
-            self._raise_issue(ISSUE_NO_URL)
             return
         identity = self._identity = async_ensure_identity(self.hass, self.entry)
         self._registrar = PushRegistrar(self.client, identity, base + identity.webhook_path)
@@ -168,7 +169,7 @@ class PushManager:
         webhook.async_unregister(self.hass, self._identity.webhook_id)
         if self.entry.disabled_by is not None:
             await self._async_forget_registration()
-        elif CONF_PUSH_VEHICLES in self.entry.data:
+        else:  # kept for async_remove_entry, which has no client of its own
             cleanup = PushRegistrar(self.client, self._identity, None)
             self.hass.data.setdefault(_CLEANUP, {})[self.entry.entry_id] = cleanup
 

@@ -221,3 +221,19 @@ async def test_unload_while_a_retry_is_pending(
     async_fire_time_changed(hass, dt_util.utcnow() + push.RETRY_INTERVAL * 2)
     await settle(hass, running)
     assert running.sim.push.callbacks == {}
+
+
+@pytest.mark.parametrize("explicit", [True, False])
+async def test_losing_the_external_address_deletes_the_registration(
+    hass: HomeAssistant, push_setup: Setup, explicit: bool
+) -> None:
+    entry, running = push_setup
+    if explicit:
+        hass.config_entries.async_update_entry(entry, options={**entry.options, "push": True})
+    await hass.config.async_update(external_url=None)
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await settle(hass, running)
+    assert our_callbacks(running, entry) == []
+    assert "push_secret" not in entry.data
+    issue = push_issue(hass, entry)
+    assert (issue is not None and issue.translation_key == "push_no_url") is explicit
