@@ -25,6 +25,7 @@ from yarl import URL
 from .api import (
     AccessDeniedError,
     Callback,
+    Monitor,
     MonitorKind,
     MonitorRequest,
     NoDataError,
@@ -161,6 +162,17 @@ def _energies(item: VehicleData) -> tuple[bool, bool]:
     return motorization in _FUEL_MOTORIZATIONS, motorization in _ELECTRIC_MOTORIZATIONS
 
 
+def _matching_label(monitor: Monitor, wanted: Mapping[str, MonitorRequest]) -> str | None:
+    """The wanted monitor this one is: by label, or by its triggers when the API hides labels."""
+    if monitor.label is not None:
+        return monitor.label if monitor.label in wanted else None
+    for label, request in wanted.items():
+        triggers = request.to_body()["triggerParam"]["triggers"]
+        if tuple(trigger["data"]["data"] for trigger in triggers) == monitor.trigger_data:
+            return label
+    return None
+
+
 @dataclass
 class Registration:
     """What the API holds for us: our callback and, per monitor, the car it watches."""
@@ -241,8 +253,8 @@ class PushRegistrar:
     ) -> None:
         wanted = {request.label: request for request in wanted_monitors(item)}
         for monitor in await self._client.list_monitors(vehicle_id, callback_id):
-            if monitor.label in wanted:
-                del wanted[monitor.label]
+            if (label := _matching_label(monitor, wanted)) is not None:
+                del wanted[label]
                 registration.monitors[monitor.id] = vehicle_id
             else:  # ours (on our callback) but stale or a duplicate
                 await self._client.delete_monitor(vehicle_id, callback_id, monitor.id)
