@@ -217,8 +217,8 @@ class PushManager:
         self._save_vehicles(registration, data)
         for vehicle_id, item in data.items():
             self._track.pushed_moving.setdefault(vehicle_id, _moving(item))
-        if self.state is not PushState.SILENT or registration.created:
-            self._activate()
+        if self.state is not PushState.SILENT or registration.new_callback:
+            self._activate()  # silent: only a new callback is a reason to trust push again
         _LOGGER.debug(
             "Push registration ready: %d monitors (%d created, %d deleted)",
             len(registration.monitors),

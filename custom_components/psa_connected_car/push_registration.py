@@ -181,6 +181,7 @@ class Registration:
     monitors: dict[str, str] = field(default_factory=dict)
     created: int = 0
     deleted: int = 0
+    new_callback: bool = False
 
 
 class PushRegistrar:
@@ -232,6 +233,7 @@ class PushRegistrar:
             self._url, {AUTHORIZATION: self._identity.authorization}, label=self._identity.label
         )
         registration.created += 1
+        registration.new_callback = True
         _LOGGER.debug("Push callback created")
         return created.id
 

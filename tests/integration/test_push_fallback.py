@@ -237,3 +237,24 @@ async def test_losing_the_external_address_deletes_the_registration(
     assert "push_secret" not in entry.data
     issue = push_issue(hass, entry)
     assert (issue is not None and issue.translation_key == "push_no_url") is explicit
+
+
+async def test_a_lost_callback_is_registered_again_after_silence(
+    hass: HomeAssistant, push_setup: Setup
+) -> None:
+    entry, running = push_setup
+    [callback] = our_callbacks(running, entry)
+    engine = running.sim.push
+    del engine.callbacks[callback.id]  # the API forgot us
+    for monitor_id in [m.id for m in engine.monitors.values() if m.callback_id == callback.id]:
+        del engine.monitors[monitor_id]
+    car = cars(running)[0]
+    running.sim.start_trip(car, duration_s=3600, speed_kmh=50)
+    await _coordinator(push_setup).async_refresh()
+
+    await _later(hass, push_setup, push.SILENCE_TIMEOUT)
+
+    [again] = our_callbacks(running, entry)
+    assert again.id != callback.id
+    assert push_issue(hass, entry) is None
+    assert _coordinator(push_setup).push_safety_interval == SAFETY
