@@ -212,9 +212,12 @@ async def test_turning_push_off_deletes_the_registration(
 ) -> None:
     entry, running = push_setup
     result = await hass.config_entries.options.async_init(entry.entry_id)
-    suggested = {str(key): key.description for key in result["data_schema"].schema}
+    schema, placeholders = result["data_schema"], result["description_placeholders"]
+    assert schema is not None
+    assert placeholders is not None
+    suggested = {str(key): key.description for key in schema.schema}
     assert suggested["push"] == {"suggested_value": True}  # on by default with an external URL
-    assert result["description_placeholders"]["push_hint"] == ""
+    assert placeholders["push_hint"] == ""
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
         {"update_policy": "automatic", "scan_interval": 300, "alert_locale": "en-GB"}
@@ -254,8 +257,8 @@ async def test_nothing_secret_in_the_logs(
     assert "Push registration ready" in text
     for secret in (entry.data["webhook_id"], entry.data["push_secret"]):
         assert secret not in text
-    for car in running.sim.truth().values():
-        assert car["vin"] not in text
+    for truth in running.sim.truth().values():
+        assert truth["vin"] not in text
 
 
 async def test_deselected_cars_lose_their_monitors(hass: HomeAssistant, push_setup: Setup) -> None:

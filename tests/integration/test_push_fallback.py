@@ -134,9 +134,12 @@ async def test_without_external_url_push_is_off_and_explained(
     assert "webhook_id" not in entry.data
     assert push_issue(hass, entry) is None
     result = await hass.config_entries.options.async_init(entry.entry_id)
-    suggested = {str(key): key.description for key in result["data_schema"].schema}
+    schema, placeholders = result["data_schema"], result["description_placeholders"]
+    assert schema is not None
+    assert placeholders is not None
+    suggested = {str(key): key.description for key in schema.schema}
     assert suggested["push"] == {"suggested_value": False}
-    assert "external" in result["description_placeholders"]["push_hint"]
+    assert "external" in placeholders["push_hint"]
 
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],

@@ -93,7 +93,7 @@ async def test_alert_delivery_to_state_latency(
 async def _cycle_cost(coordinator: PsaCoordinator, running: RunningSimulator) -> int:
     before = sum(api_calls(running).values())
     await coordinator.async_refresh()
-    return sum(api_calls(running).values()) - before
+    return int(sum(api_calls(running).values()) - before)
 
 
 async def test_requests_per_car_hour(

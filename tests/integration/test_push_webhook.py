@@ -64,7 +64,7 @@ class Hook:
         else:
             response = await client.post(self.path, json=body, headers=headers)
         await self.hass.async_block_till_done(wait_background_tasks=True)
-        return response.status
+        return int(response.status)
 
 
 @pytest.fixture
