@@ -38,7 +38,8 @@ from .const import (
 from .coordinator import PsaConfigEntry, PsaCoordinator, PsaRuntimeData
 from .flow_schemas import endpoints_from_setup
 from .oauth import PsaOAuth2Implementation, TokenManager
-from .push import PushManager, async_remove_push
+from .push import PushManager
+from .push_registration import async_remove_push
 
 _LOGGER = logging.getLogger(__name__)
 PLATFORMS = [Platform.BINARY_SENSOR, Platform.DEVICE_TRACKER, Platform.SENSOR]

@@ -23,12 +23,12 @@ from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_call_later
-from homeassistant.util.hass_dict import HassKey
 
 from .api import Alert, PsaClient, PsaError, VehicleStatus, mask_vin
 from .const import CONF_ALERT_LOCALE, DOMAIN
 from .coordinator import PsaConfigEntry, PsaCoordinator, VehicleData
 from .push_registration import (
+    CLEANUP_KEY,
     CONF_PUSH_SECRET,
     CONF_PUSH_VEHICLES,
     PushIdentity,
@@ -39,7 +39,7 @@ from .push_registration import (
     push_wanted,
     stored_identity,
 )
-from .push_webhook import PushEvent, PushWebhook, fresh_alerts, status_is_newer
+from .push_webhook import LogOnce, PushEvent, PushWebhook, fresh_alerts, status_is_newer
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -55,8 +55,6 @@ ISSUE_NO_URL = "push_no_url"
 ISSUE_REGISTRATION_FAILED = "push_registration_failed"
 ISSUE_SILENT = "push_silent"
 _PUSH_KEYS = (CONF_WEBHOOK_ID, CONF_PUSH_SECRET, CONF_PUSH_VEHICLES)
-_LOGGED_CAP = 256
-_CLEANUP: HassKey[dict[str, PushRegistrar]] = HassKey(f"{DOMAIN}_push_cleanup")
 
 
 class PushState(StrEnum):
@@ -112,7 +110,7 @@ class PushManager:
         self._applying = False
         self._fetching: set[tuple[str, bool]] = set()
         self._fetched_at: dict[tuple[str, bool], float] = {}
-        self._logged: set[str] = set()
+        self._unknown = LogOnce(_LOGGER)
 
     @property
     def issue_id(self) -> str:
@@ -123,7 +121,7 @@ class PushManager:
 
     async def async_start(self) -> None:
         """Register the webhook and, in the background, our callback and monitors."""
-        self.hass.data.setdefault(_CLEANUP, {}).pop(self.entry.entry_id, None)
+        self.hass.data.setdefault(CLEANUP_KEY, {}).pop(self.entry.entry_id, None)
         wanted, base = push_wanted(self.hass, self.entry), external_base_url(self.hass)
         if not wanted or base is None:
             if wanted:
@@ -171,7 +169,7 @@ class PushManager:
             await self._async_forget_registration()
         else:  # kept for async_remove_entry, which has no client of its own
             cleanup = PushRegistrar(self.client, self._identity, None)
-            self.hass.data.setdefault(_CLEANUP, {})[self.entry.entry_id] = cleanup
+            self.hass.data.setdefault(CLEANUP_KEY, {})[self.entry.entry_id] = cleanup
 
     # -- registration --------------------------------------------------------------------
 
@@ -252,7 +250,24 @@ class PushManager:
     def _activate(self) -> None:
         self.state = PushState.ACTIVE
         ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
-        self.coordinator.async_set_push_active(self.safety_interval)
+        self._plan_polling()
+
+    @callback
+    def _plan_polling(self) -> None:
+        """Parked fleet: safety polling only. A car driving: normal polling for its track.
+
+        Our monitors push changes, not positions along a trip; a trip start (pushed or
+        polled) asks for a read now, or the pending safety timer would hold it back.
+        """
+        driving = any(item.is_active for item in (self.coordinator.data or {}).values())
+        wanted = None if driving else self.safety_interval
+        if wanted == self.coordinator.push_safety_interval:
+            return
+        self.coordinator.async_set_push_active(wanted)
+        if driving:
+            self.entry.async_create_background_task(
+                self.hass, self.coordinator.async_request_refresh(), f"{DOMAIN} push trip"
+            )
 
     @callback
     def _fall_back(self, state: PushState, issue: str, placeholders: dict[str, str]) -> None:
@@ -286,7 +301,7 @@ class PushManager:
         vehicle_id = (self.monitors or {}).get(event.monitor_id)
         current = (self.coordinator.data or {}).get(vehicle_id or "")
         if vehicle_id is None or current is None:
-            self._log_once(event.monitor_id, "Push event for a car this entry does not follow")
+            self._unknown.info(event.monitor_id, "Push event for a car this entry does not follow")
             return
         self._track.deliveries[vehicle_id] += 1
         if self.state is PushState.SILENT:
@@ -316,7 +331,7 @@ class PushManager:
         finally:
             self._applying = False
         if not known:
-            self._log_once(vehicle_id, "Push event for a car no longer in the account")
+            self._unknown.info(vehicle_id, "Push event for a car no longer in the account")
 
     @callback
     def _fetch(self, vehicle_id: str, *, alerts: bool) -> None:
@@ -347,19 +362,15 @@ class PushManager:
         finally:
             self._fetching.discard((vehicle_id, alerts))
 
-    def _log_once(self, key: str, message: str) -> None:
-        if key in self._logged or len(self._logged) >= _LOGGED_CAP:
-            _LOGGER.debug("%s; ignored", message)
-            return
-        self._logged.add(key)
-        _LOGGER.info("%s; ignored (logged once)", message)
-
     # -- watchdog ------------------------------------------------------------------------
 
     @callback
     def _on_coordinator_update(self) -> None:
-        """After a poll: a car driving that no push announced starts a silence watch."""
-        if self.state is not PushState.ACTIVE or self._applying:
+        """Plan polling; after a poll, a car driving that no push announced is watched."""
+        if self.state is not PushState.ACTIVE:
+            return
+        self._plan_polling()
+        if self._applying:
             return
         for vehicle_id, item in (self.coordinator.data or {}).items():
             if (
@@ -389,20 +400,3 @@ class PushManager:
 
 def _moving(item: VehicleData) -> bool | None:
     return item.status.moving if item.status is not None else None
-
-
-async def async_remove_push(hass: HomeAssistant, entry: PsaConfigEntry) -> None:
-    """The entry is being removed: delete our callback (and its monitors) at the API."""
-    ir.async_delete_issue(hass, DOMAIN, f"push_{entry.entry_id}")
-    registrar = hass.data.get(_CLEANUP, {}).pop(entry.entry_id, None)
-    if registrar is None:
-        if CONF_PUSH_VEHICLES in entry.data:
-            _LOGGER.warning(
-                "The entry was not loaded: its push registration at the API stays until "
-                "the API drops undelivered messages"
-            )
-        return
-    try:
-        await registrar.async_unregister()
-    except (PsaError, HomeAssistantError) as err:
-        _LOGGER.warning("Could not delete the push registration at the API: %s", err)

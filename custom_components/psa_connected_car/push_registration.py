@@ -19,7 +19,10 @@ from typing import TYPE_CHECKING
 from homeassistant.components import webhook
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.network import NoURLAvailableError, get_url
+from homeassistant.util.hass_dict import HassKey
 from yarl import URL
 
 from .api import (
@@ -30,6 +33,7 @@ from .api import (
     MonitorRequest,
     NoDataError,
     PsaClient,
+    PsaError,
     mask_vin,
 )
 from .const import CONF_PUSH, DOMAIN
@@ -44,6 +48,8 @@ CONF_PUSH_SECRET = "push_secret"  # noqa: S105  (the key under which it is store
 CONF_PUSH_VEHICLES = "push_vehicles"
 """Entry data: cars that have our monitors (present only while a registration exists)."""
 AUTHORIZATION = "Authorization"
+CLEANUP_KEY: HassKey[dict[str, PushRegistrar]] = HassKey(f"{DOMAIN}_push_cleanup")
+"""Registrars of unloaded entries, for ``async_remove_entry`` (it has no client of its own)."""
 LOW_FUEL_PCT = 15.0
 LOW_BATTERY_PCT = 20.0
 _LABEL_PREFIX = f"Home Assistant {DOMAIN}"
@@ -279,3 +285,20 @@ class PushRegistrar:
                 registration.deleted += 1
         except AccessDeniedError, NoDataError:
             _LOGGER.debug("A car that had push monitors is no longer in the account")
+
+
+async def async_remove_push(hass: HomeAssistant, entry: PsaConfigEntry) -> None:
+    """The entry is being removed: delete our callback (and its monitors) at the API."""
+    ir.async_delete_issue(hass, DOMAIN, f"push_{entry.entry_id}")
+    registrar = hass.data.get(CLEANUP_KEY, {}).pop(entry.entry_id, None)
+    if registrar is None:
+        if CONF_PUSH_VEHICLES in entry.data:
+            _LOGGER.warning(
+                "The entry was not loaded: its push registration at the API stays until "
+                "the API drops undelivered messages"
+            )
+        return
+    try:
+        await registrar.async_unregister()
+    except (PsaError, HomeAssistantError) as err:
+        _LOGGER.warning("Could not delete the push registration at the API: %s", err)

@@ -152,6 +152,24 @@ def fresh_alerts(
     )
 
 
+class LogOnce:
+    """Logs a message once per key (then at debug level), remembering a bounded set of keys."""
+
+    def __init__(self, logger: logging.Logger, cap: int = 256) -> None:
+        """Log to ``logger``; past ``cap`` keys everything goes to debug."""
+        self._logger = logger
+        self._cap = cap
+        self._seen: set[str] = set()
+
+    def info(self, key: str, message: str) -> None:
+        """``message`` at info level the first time ``key`` is seen."""
+        if key in self._seen or len(self._seen) >= self._cap:
+            self._logger.debug("%s; ignored", message)
+            return
+        self._seen.add(key)
+        self._logger.info("%s; ignored (logged once)", message)
+
+
 class PushWebhook:
     """Home Assistant's webhook handler for one config entry."""
 

@@ -55,11 +55,21 @@ async def external_url(
 
 @pytest.fixture
 async def push_setup(hass: HomeAssistant, external_url: str, flow: FlowDriver) -> Setup:
-    """An entry created through the partner login with push on by default, registered."""
+    """An entry created through the partner login with push on by default, registered.
+
+    The fleet is parked first (the demo hybrid starts on a 20-minute trip): with a car
+    driving, push keeps normal polling for its track.
+    """
+    park_fleet(flow.running)
     result = await flow.partner_entry()
     assert result["type"] is FlowResultType.CREATE_ENTRY, result
     await settle(hass, flow.running)
     return result["result"], flow.running
+
+
+def park_fleet(running: RunningSimulator) -> None:
+    """Let the demo hybrid finish its starting trip."""
+    running.sim.advance(3600)
 
 
 async def settle(hass: HomeAssistant, running: RunningSimulator) -> None:

@@ -10,7 +10,7 @@ import logging
 
 from homeassistant.config_entries import ConfigEntryDisabler
 from homeassistant.const import STATE_OFF, STATE_ON
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 import pytest
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
@@ -111,14 +111,31 @@ async def test_pushed_status_change_updates_entities(
     car = cars(running)[0]
     moving = entity_id(hass, running, car, "binary_sensor", "moving")
     assert hass.states.get(moving).state == STATE_OFF  # type: ignore[union-attr]
+    coordinator = _coordinator(push_setup)
+    assert coordinator.push_safety_interval == timedelta(minutes=30)
     calls = api_calls(running)
+    calls_when_on: list[dict[str, int]] = []
 
+    @callback
+    def _on_change(event: Event[EventStateChangedData]) -> None:
+        new = event.data["new_state"]
+        if event.data["entity_id"] == moving and new is not None and new.state == STATE_ON:
+            calls_when_on.append(api_calls(running))
+
+    hass.bus.async_listen("state_changed", _on_change)
     running.sim.start_trip(car, duration_s=600, speed_kmh=50)
     await settle(hass, running)
 
     assert hass.states.get(moving).state == STATE_ON  # type: ignore[union-attr]
-    assert _coordinator(push_setup).data[car].status.moving  # type: ignore[union-attr]
-    assert api_calls(running) == calls
+    assert calls_when_on == [calls]  # the push alone switched it on
+    # A trip: normal polling (now, then every minute) keeps the track; parked again: safety.
+    assert coordinator.push_safety_interval is None
+    assert coordinator.update_interval == timedelta(seconds=60)
+    assert api_calls(running)["getVehicleStatus"] == calls["getVehicleStatus"] + 3
+    running.sim.advance(3600)
+    await settle(hass, running)  # the trip's end is pushed
+    assert hass.states.get(moving).state == STATE_OFF  # type: ignore[union-attr]
+    assert coordinator.push_safety_interval == timedelta(minutes=30)
 
 
 async def test_reload_reuses_the_registration(hass: HomeAssistant, push_setup: Setup) -> None:

@@ -14,12 +14,12 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.psa_connected_car import push
 from custom_components.psa_connected_car.coordinator import PsaCoordinator
-from custom_components.psa_connected_car.push_registration import external_base_url
+from custom_components.psa_connected_car.push_registration import CLEANUP_KEY, external_base_url
 from simulator.faults import FaultSpec
 
 from . import push_support
 from .conftest import FlowDriver
-from .push_support import Setup, cars, our_callbacks, push_issue, settle
+from .push_support import Setup, cars, our_callbacks, park_fleet, push_issue, settle
 
 simulator_config = push_support.simulator_config
 external_url = push_support.external_url
@@ -30,6 +30,13 @@ SAFETY = timedelta(minutes=30)
 def _coordinator(setup: Setup) -> PsaCoordinator:
     coordinator: PsaCoordinator = setup[0].runtime_data.coordinator
     return coordinator
+
+
+async def _park(hass: HomeAssistant, setup: Setup) -> None:
+    """Every trip ends; a poll sees it."""
+    setup[1].sim.advance(4 * 3600)
+    await _coordinator(setup).async_refresh()
+    await settle(hass, setup[1])
 
 
 async def _later(hass: HomeAssistant, setup: Setup, delay: timedelta) -> None:
@@ -44,6 +51,7 @@ async def test_failed_registration_polls_raises_an_issue_and_retries(
     running.sim.inject_fault(
         FaultSpec(kind="error", status=500, probability=1.0, endpoint="setUsertVehicleRemote")
     )
+    park_fleet(running)
     result = await flow.partner_entry()
     entry = result["result"]
     await settle(hass, running)
@@ -96,6 +104,8 @@ async def test_a_car_driving_without_pushes_falls_back_to_polling(
     running.sim.raise_alert(car, "OilLevelLow", "Warning")
     await settle(hass, running)
     assert push_issue(hass, entry) is None
+    assert coordinator.push_safety_interval is None  # still driving
+    await _park(hass, push_setup)
     assert coordinator.push_safety_interval == SAFETY
 
 
@@ -113,6 +123,7 @@ async def test_a_late_push_keeps_push_active(hass: HomeAssistant, push_setup: Se
 
     await _later(hass, push_setup, push.SILENCE_TIMEOUT)
     assert push_issue(hass, entry) is None
+    await _park(hass, push_setup)
     assert _coordinator(push_setup).push_safety_interval == SAFETY
 
 
@@ -201,7 +212,7 @@ async def test_removal_of_an_unloaded_entry_says_what_stays(
 ) -> None:
     entry, running = push_setup
     assert await hass.config_entries.async_unload(entry.entry_id)
-    hass.data[push._CLEANUP].clear()  # as after a restart with the entry not loaded
+    hass.data[CLEANUP_KEY].clear()  # as after a restart with the entry not loaded
     caplog.set_level(logging.WARNING)
     await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
@@ -260,4 +271,5 @@ async def test_a_lost_callback_is_registered_again_after_silence(
     [again] = our_callbacks(running, entry)
     assert again.id != callback.id
     assert push_issue(hass, entry) is None
+    await _park(hass, push_setup)
     assert _coordinator(push_setup).push_safety_interval == SAFETY

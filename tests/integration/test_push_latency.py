@@ -135,8 +135,9 @@ async def test_requests_per_car_hour(
             " requests per car-hour",
             f"  driving, polling every {driving_interval}: {per_hour(driving_interval):.0f}"
             " requests per car-hour",
-            f"  with push, safety poll every {push_interval}: {per_hour(push_interval):.0f}"
-            " requests per car-hour (deliveries cost no request)",
+            f"  with push, parked: safety poll every {push_interval}:"
+            f" {per_hour(push_interval):.0f} requests per car-hour (deliveries cost none);"
+            " driving: as without push (normal polling keeps the track)",
             f"  one-time registration: {registration} requests for {car_count} cars"
             " (first setup; a restart only lists: 1 + 1 per car)",
         ],
