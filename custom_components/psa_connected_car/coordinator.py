@@ -148,6 +148,13 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
         self.async_set_updated_data(data)
         return True
 
+    @callback
+    def async_update_listeners(self) -> None:
+        """Announce new cars (and drop departed ones) once ``data`` holds them."""
+        if self.data is not None:
+            self.vehicles.async_sync(self.data)
+        super().async_update_listeners()
+
     async def async_refresh_vehicle_list(self) -> None:
         """Read the account's car list now instead of waiting up to 12 hours."""
         self._vehicles_fetched_at = None
@@ -164,7 +171,9 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
                 *(self._async_refresh_vehicle(v, previous.get(v.id), semaphore) for v in vehicles)
             )
         except AuthenticationError as err:
-            raise ConfigEntryAuthFailed(str(err)) from err
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="auth_failed"
+            ) from err
         except RateLimitedError as err:
             raise UpdateFailed(
                 translation_domain=DOMAIN,
@@ -175,7 +184,6 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
         data = {item.vehicle.id: item for item in results}
         if data and not any(item.available for item in data.values()):
             raise UpdateFailed(translation_domain=DOMAIN, translation_key="all_vehicles_failed")
-        self.vehicles.async_sync(data)
         self.events.async_compare(previous, data, self.vehicles.device_id)
         self._plan_next_interval(data)
         return data

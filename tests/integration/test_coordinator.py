@@ -158,16 +158,21 @@ async def test_cars_added_and_removed_follow_the_account(
     assert entry.state is ConfigEntryState.LOADED
 
 
-async def test_missing_maintenance_is_logged_once(
+async def test_missing_status_is_logged_once_per_car(
     hass: HomeAssistant, setup_integration: Setup, caplog: pytest.LogCaptureFixture
 ) -> None:
     entry, running = setup_integration
     coordinator = _coordinator(entry)
     car = next(iter(coordinator.data))
-    running.sim.inject_fault(FaultSpec(kind="no_data", count=100, endpoint="getVehicleMaintenance"))
+    running.sim.inject_fault(
+        FaultSpec(kind="no_data", count=3, endpoint=f"/connectedcar/v4/user/vehicles/{car}/status")
+    )
     caplog.set_level(logging.INFO)
-    coordinator._vehicles_fetched_at = None
     for _ in range(3):
         await coordinator.async_refresh()
-    del car
-    assert caplog.text.count("has no maintenance data") <= len(coordinator.data)
+        assert coordinator.data[car].status is None
+        assert coordinator.data[car].available
+    assert caplog.text.count("has no status data") == 1
+
+    await coordinator.async_refresh()
+    assert coordinator.data[car].status is not None

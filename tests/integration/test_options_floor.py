@@ -42,7 +42,7 @@ async def test_interval_below_the_floor_is_refused_with_the_minimum(
     )
     # 20 requests a cycle within 80 % of 40 per 60 s: one cycle every 37.5 s at most.
     assert result["errors"] == {"scan_interval": "interval_too_short"}
-    assert result["description_placeholders"] == {"minimum": "38"}
+    assert result["description_placeholders"]["minimum"] == "38"
 
     running.sim.advance(60)  # the reload reads the ten cars again: let the window slide
     result = await hass.config_entries.options.async_configure(

@@ -214,8 +214,9 @@ async def test_a_car_that_fails_is_unavailable(
     )
     assert hass.states.get(alerts).state == STATE_UNAVAILABLE  # type: ignore[union-attr]
 
-    coordinator.async_set_updated_data({})
-    assert hass.states.get(odometer).state == STATE_UNAVAILABLE  # type: ignore[union-attr]
+    coordinator.async_set_updated_data({})  # no car left on the account: devices go
+    await hass.async_block_till_done()
+    assert entity_registry.async_get(odometer) is None
 
 
 async def test_a_car_added_later_gets_its_sensors(
@@ -224,8 +225,7 @@ async def test_a_car_added_later_gets_its_sensors(
     entry, running = setup_integration
     coordinator = entry.runtime_data.coordinator
     vehicle_id = running.sim.add_vehicle(motorization="Electric")
-    coordinator._vehicles_fetched_at = None  # the car list is re-read every 12 hours
-    await coordinator.async_refresh()
+    await coordinator.async_refresh_vehicle_list()  # else re-read every 12 hours
     await hass.async_block_till_done()
 
     vin = running.sim.truth()[vehicle_id]["vin"]
@@ -244,14 +244,12 @@ async def test_a_car_that_comes_back_gets_its_sensors_again(
     unique_id = f"{_vins(running)[1]}_battery_level"
     car = running.sim.world.vehicles.pop(vehicle_id)
 
-    coordinator._vehicles_fetched_at = None
-    await coordinator.async_refresh()
+    await coordinator.async_refresh_vehicle_list()
     await hass.async_block_till_done()
     assert entity_registry.async_get_entity_id(Platform.SENSOR, DOMAIN, unique_id) is None
 
     running.sim.world.vehicles[vehicle_id] = car
-    coordinator._vehicles_fetched_at = None
-    await coordinator.async_refresh()
+    await coordinator.async_refresh_vehicle_list()
     await hass.async_block_till_done()
     state = hass.states.get(_entity_id(entity_registry, unique_id))
     assert state is not None
