@@ -26,6 +26,8 @@ TO_REDACT_ENTRY = {
     CONF_ACCOUNT_ID,
     CONF_CERTIFICATE,
     CONF_VEHICLES,
+    "push_secret",
+    "push_vehicles",
     "auth_implementation",
     "email",
     "username",

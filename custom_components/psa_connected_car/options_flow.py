@@ -46,7 +46,7 @@ class PsaOptionsFlow(OptionsFlowWithReload):
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """One form with every option."""
         errors: dict[str, str] = {}
-        placeholders: dict[str, str] = {"push_hint": self._push_hint()}
+        placeholders: dict[str, str] = {}
         vehicles = self._known_vehicles()
         if user_input is not None:
             chosen = user_input.get(CONF_VEHICLES) or list(vehicles)
@@ -76,15 +76,6 @@ class PsaOptionsFlow(OptionsFlowWithReload):
             CONF_PUSH: external_base_url(self.hass) is not None,
             CONF_VEHICLES: [],
         } | dict(entry.options)
-
-    def _push_hint(self) -> str:
-        """Why push is off by default, when Home Assistant has no address the API can reach."""
-        if external_base_url(self.hass) is not None:
-            return ""
-        return (
-            "Home Assistant has no external HTTPS address (Settings > System > Network), "
-            "so the API cannot push to it and the cars are polled."
-        )
 
     def _known_vehicles(self) -> dict[str, str]:
         entry: PsaConfigEntry = self.config_entry
