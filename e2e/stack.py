@@ -38,6 +38,16 @@ def free_port() -> int:
         return port
 
 
+def port_is_free(port: int) -> bool:
+    """Nothing can be listening on the loopback port when we can bind it."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((LOOPBACK, port))
+        except OSError:
+            return False
+        return True
+
+
 def http_json(url: str, method: str = "GET", body: Any = None, timeout: float = 10) -> Any:
     """One JSON request to a loopback server (no proxies)."""
     data = json.dumps(body).encode() if body is not None else None
@@ -165,6 +175,9 @@ class Stack:
             if not path.exists():
                 raise E2eError(f"{path} is missing: run scripts/setup --dev first")
         self.artifacts.mkdir(parents=True, exist_ok=True)
+        for port in (self.sim_port, self.ha_port):
+            if port and not port_is_free(port):
+                raise E2eError(f"port {port} on {LOOPBACK} is already in use")
         self.sim_port = self.sim_port or free_port()
         self.ha_port = self.ha_port or free_port()
         self.config_dir = Path(tempfile.mkdtemp(prefix="psa-e2e-config-"))
