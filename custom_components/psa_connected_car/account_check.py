@@ -81,20 +81,20 @@ async def async_check_account(
     except PsaError as err:
         _LOGGER.warning("The API answered the account check with %s", type(err).__name__)
         raise AccountCheckError("cannot_connect") from err
-    account_id = _account_id(user, token)
+    account_id = account_id_of(user, token)
     if account_id is None:
         raise AccountCheckError("no_account_id")
-    return Account(account_id=account_id, title=_title(user, brand), vehicles=vehicles)
+    return Account(account_id=account_id, title=account_title(user, brand), vehicles=vehicles)
 
 
-def _account_id(user: User, token: dict[str, Any]) -> str | None:
+def account_id_of(user: User, token: dict[str, Any]) -> str | None:
     if user.id:
         return user.id
     id_token = token.get("id_token")
     return decode_id_token_subject(id_token) if isinstance(id_token, str) else None
 
 
-def _title(user: User, brand: Brand) -> str:
+def account_title(user: User, brand: Brand) -> str:
     if user.email:
         return user.email
     name = " ".join(part for part in (user.first_name, user.last_name) if part)
