@@ -28,6 +28,7 @@ from .api import (
 )
 from .const import (
     ACTIVE_INTERVAL,
+    BUDGET_SHARE,
     CONF_ALERT_LOCALE,
     CONF_SCAN_INTERVAL,
     CONF_UPDATE_POLICY,
@@ -38,7 +39,7 @@ from .const import (
     POLICY_FIXED,
     VEHICLE_LIST_INTERVAL,
 )
-from .planner import minimum_interval_s
+from .planner import minimum_interval_s, plan_cycle
 from .vehicle_registry import VehicleRegistry
 
 _LOGGER = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ class VehicleData:
     alerts: tuple[Alert, ...] = ()
     available: bool = True
     maintenance_fetched_at: datetime | None = None
+    refreshed_at: datetime | None = None
 
     @property
     def is_active(self) -> bool:
@@ -166,9 +168,17 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
         previous = self.data or {}
         try:
             vehicles = await self._async_vehicle_list(previous)
+            chosen, with_maintenance = self._plan_cycle(vehicles, previous)
             semaphore = asyncio.Semaphore(CONCURRENT_VEHICLES)
             results = await asyncio.gather(
-                *(self._async_refresh_vehicle(v, previous.get(v.id), semaphore) for v in vehicles)
+                *(
+                    self._async_refresh_vehicle(
+                        v, previous.get(v.id), semaphore, maintenance=v.id in with_maintenance
+                    )
+                    if v.id in chosen
+                    else self._async_keep(v, previous.get(v.id))
+                    for v in vehicles
+                )
             )
         except AuthenticationError as err:
             raise ConfigEntryAuthFailed(
@@ -204,15 +214,57 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
         wanted = set(self.config_entry.options.get(CONF_VEHICLES) or ())
         return [v for v in vehicles if not wanted or v.id in wanted]
 
+    def _plan_cycle(
+        self, vehicles: list[Vehicle], previous: dict[str, VehicleData]
+    ) -> tuple[set[str], set[str]]:
+        """Read as many cars as this cycle's share of the rate limit allows, stalest first."""
+        never = datetime.min.replace(tzinfo=dt_util.UTC)
+
+        def staleness(vehicle: Vehicle) -> datetime:
+            known = previous.get(vehicle.id)
+            return known.refreshed_at or never if known else never
+
+        ordered = [v.id for v in sorted(vehicles, key=staleness)]
+        due = {v.id for v in vehicles if self._maintenance_due(previous.get(v.id))}
+        chosen, with_maintenance = plan_cycle(ordered, due, self._calls_available())
+        return set(chosen), with_maintenance
+
+    def _calls_available(self) -> int:
+        budget = self.client.rate_budget
+        interval = (self.update_interval or PARKED_INTERVAL).total_seconds()
+        per_window = int(budget.limit * BUDGET_SHARE)
+        share = int(per_window * interval / budget.window_s)
+        return min(share, per_window, budget.remaining)
+
+    @staticmethod
+    def _maintenance_due(known: VehicleData | None) -> bool:
+        fetched = known.maintenance_fetched_at if known else None
+        return fetched is None or dt_util.utcnow() - fetched >= MAINTENANCE_INTERVAL
+
+    async def _async_keep(self, vehicle: Vehicle, previous: VehicleData | None) -> VehicleData:
+        """A car this cycle's budget does not reach keeps what it had."""
+        if previous is None:
+            return VehicleData(vehicle=vehicle)
+        return replace(previous, vehicle=vehicle)
+
     async def _async_refresh_vehicle(
-        self, vehicle: Vehicle, previous: VehicleData | None, semaphore: asyncio.Semaphore
+        self,
+        vehicle: Vehicle,
+        previous: VehicleData | None,
+        semaphore: asyncio.Semaphore,
+        *,
+        maintenance: bool,
     ) -> VehicleData:
         base = previous or VehicleData(vehicle=vehicle)
         async with semaphore:
             try:
                 status = await self.client.get_status(vehicle.id)
                 alerts = await self.client.get_alerts(vehicle.id, locale=self._locale)
-                maintenance, fetched_at = await self._async_maintenance(vehicle, base)
+                maintenance_data, fetched_at = base.maintenance, base.maintenance_fetched_at
+                if maintenance:
+                    maintenance_data = await self.client.get_maintenance(vehicle.id)
+                    self._log_no_data_once(vehicle, "maintenance", maintenance_data is None)
+                    fetched_at = dt_util.utcnow()
             except AuthenticationError, RateLimitedError:
                 raise
             except PsaError as err:
@@ -222,22 +274,12 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
         return VehicleData(
             vehicle=vehicle,
             status=status,
-            maintenance=maintenance,
+            maintenance=maintenance_data,
             alerts=tuple(alert for alert in alerts if alert.active),
             available=True,
             maintenance_fetched_at=fetched_at,
+            refreshed_at=dt_util.utcnow(),
         )
-
-    async def _async_maintenance(
-        self, vehicle: Vehicle, base: VehicleData
-    ) -> tuple[Maintenance | None, datetime | None]:
-        now = dt_util.utcnow()
-        fetched = base.maintenance_fetched_at
-        if fetched is not None and now - fetched < MAINTENANCE_INTERVAL:
-            return base.maintenance, fetched
-        maintenance = await self.client.get_maintenance(vehicle.id)
-        self._log_no_data_once(vehicle, "maintenance", maintenance is None)
-        return maintenance, now
 
     @property
     def _locale(self) -> str | None:
@@ -257,7 +299,8 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
         floor = minimum_interval_s(len(data), budget.limit, budget.window_s)
         options = self.config_entry.options
         if options.get(CONF_UPDATE_POLICY) == POLICY_FIXED:
-            wanted = int(options.get(CONF_SCAN_INTERVAL, floor))
+            # A fixed interval reads every car each cycle: it may not go below the floor.
+            wanted = max(floor, int(options.get(CONF_SCAN_INTERVAL, floor)))
         elif any(item.is_active for item in data.values()):
             wanted = int(ACTIVE_INTERVAL.total_seconds())
         else:
@@ -267,4 +310,5 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
             and options.get(CONF_UPDATE_POLICY) != POLICY_FIXED
         ):
             wanted = max(wanted, int(self.push_safety_interval.total_seconds()))
-        self.update_interval = timedelta(seconds=max(wanted, floor))
+        # The automatic policy needs no floor: each cycle reads what its budget share allows.
+        self.update_interval = timedelta(seconds=wanted)

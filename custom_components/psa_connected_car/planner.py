@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence, Set
 import math
 
 from .const import BUDGET_SHARE, CALLS_PER_VEHICLE_CYCLE
@@ -19,3 +20,18 @@ def minimum_interval_s(vehicle_count: int, limit: int, window_s: float) -> int:
     """Shortest whole-second interval that keeps a cycle within the planned share of the limit."""
     allowed_per_s = max(1.0, limit * BUDGET_SHARE) / window_s
     return max(MIN_INTERVAL_S, math.ceil(calls_per_cycle(vehicle_count) / allowed_per_s))
+
+
+def plan_cycle(
+    stalest_first: Sequence[str], maintenance_due: Set[str], calls_available: int
+) -> tuple[list[str], set[str]]:
+    """Pick the cars read this cycle (status and alerts) and those that also get maintenance.
+
+    Cars are taken stalest first while their two calls fit in ``calls_available``;
+    maintenance, which can wait, only uses what is left.
+    """
+    fits = max(0, calls_available) // CALLS_PER_VEHICLE_CYCLE
+    chosen = list(stalest_first[:fits])
+    spare = calls_available - len(chosen) * CALLS_PER_VEHICLE_CYCLE
+    with_maintenance = {vid for vid in chosen if vid in maintenance_due}
+    return chosen, set(sorted(with_maintenance, key=chosen.index)[: max(0, spare)])
