@@ -68,6 +68,7 @@ TRANSLATIONS = ROOT / "custom_components" / DOMAIN / "translations" / "en.json"
 # while the tank is above 10 %.
 NEW_ALERTS = (("OilLevelLow", "Warning"), ("EngineOilPressureFailure", "Critical"))
 
+FINISH_BUTTON = re.compile(r"^(Finish|Skip and finish)$")
 INTEGRATION_LABEL = re.compile(r"PSA Connected Car|psa_connected_car")
 
 HASS_JS = "document.querySelector('home-assistant')?.hass"
@@ -304,9 +305,11 @@ def add_integration(ui: Session, sim: SimulatorClient) -> None:
     with login.expect_event("close", timeout=ACTION_TIMEOUT_MS):
         login.locator("button[value=allow]").click()
 
-    flow.get_by_text("Created configuration for").wait_for()
+    # The last step says "Success", or "Name and assign" when the cars' devices already exist.
+    flow.locator("step-flow-create-entry").wait_for()
     ui.dialog_shot("config-flow-success", "dialog-data-entry-flow")
-    flow.get_by_role("button", name="Finish").click()
+    flow.get_by_role("button", name=FINISH_BUTTON).click()
+    flow.locator("step-flow-create-entry").wait_for(state="detached")
 
 
 def wait_entry_loaded(ui: Session, stack: Stack) -> str:
