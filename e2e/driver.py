@@ -251,8 +251,15 @@ def add_application_credentials(ui: Session) -> None:
     dialog = page.locator("dialog-add-application-credential")
     dialog.locator("ha-generic-picker #trigger").click()
     dialog.locator("ha-generic-picker ha-input-search input").fill("PSA")
-    # The list shows the domain until the integration's name has loaded: accept either.
-    dialog.locator("ha-combo-box-item", has_text=INTEGRATION_LABEL).first.click()
+    # The list may show the domain until the integration's name has loaded: prefer the name
+    # (the screenshot is in the documentation), accept the domain.
+    by_name = dialog.locator("ha-combo-box-item", has_text="PSA Connected Car").first
+    try:
+        by_name.wait_for(timeout=10_000)
+    except PlaywrightError:
+        dialog.locator("ha-combo-box-item", has_text=INTEGRATION_LABEL).first.click()
+    else:
+        by_name.click()
     dialog.get_by_text("Stellantis partner program").wait_for()
     dialog.locator("input[name=name]").fill("Simulator partner application")
     dialog.locator("input[name=clientId]").fill(PARTNER_CLIENT_ID)
@@ -506,7 +513,9 @@ def show_map(ui: Session, tracker: str) -> None:
     else:
         devices_tab.click()
         ui.page.locator(f'[data-entity-id="{tracker}"]').first.wait_for()
-    ui.page.locator(f'ha-entity-marker[entity-id="{tracker}"]').wait_for(state="attached")
+    ui.page.locator(f'ha-entity-marker[entity-id="{tracker}"]').wait_for()
+    # Drawn once the map has initialised (its zoom buttons appear with it).
+    ui.page.get_by_role("button", name="Zoom in").first.wait_for()
     ui.shot("map")
 
 
