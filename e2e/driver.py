@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 import json
 import math
+import os
 from pathlib import Path
 import re
 import shutil
@@ -44,7 +45,8 @@ from e2e.simulator_client import (
 from e2e.stack import ROOT, E2eError, Stack, wait_until
 
 DOMAIN = "psa_connected_car"
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
+"""Debian's chromium by default; E2E_CHROMIUM points at another Chromium or Chrome binary."""
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
