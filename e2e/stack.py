@@ -199,7 +199,9 @@ class Stack:
             timeout_s=30,
             services=(simulator,),
         )
-        hass = self._spawn("home assistant", [str(HASS), "-c", str(self.config_dir)])
+        hass = self._spawn(
+            "home assistant", [str(HASS), "-c", str(self.config_dir), "--log-no-color"]
+        )
         wait_until(
             f"Home Assistant to serve {self.ha_url}",
             lambda: http_json(f"{self.ha_url}/api/onboarding", timeout=5),
