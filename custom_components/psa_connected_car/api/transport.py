@@ -29,6 +29,8 @@ TokenProvider = Callable[[bool], Awaitable[str]]
 """Returns a valid access token; called with ``True`` to force a refresh after a 401."""
 
 DEFAULT_RETRY_AFTER_S = 60.0
+SHORT_RETRY_AFTER_S = 2.0
+"""A 429 asking to wait this little comes from the per-second burst limit: retried once."""
 HAL_JSON = "application/hal+json"
 
 
@@ -94,6 +96,7 @@ class Transport:
         url = url.update_query(client_id=self._client_id)
         force_refresh = False
         reset_retried = False
+        burst_retried = False
         while True:
             await self.rate_budget.acquire(
                 wait=self._wait_for_budget, max_wait_s=self._max_budget_wait_s
@@ -112,6 +115,16 @@ class Transport:
             if status == 401 and not force_refresh:
                 force_refresh = True
                 continue
+            if status == 429 and method == "GET" and not burst_retried:
+                retry_after = retry_after_from_headers(headers)
+                if retry_after is not None and retry_after <= SHORT_RETRY_AFTER_S:
+                    # A per-second burst limit: wait it out (acquire does) and ask once more.
+                    burst_retried = True
+                    self.rate_budget.note_rate_limited(retry_after)
+                    _LOGGER.debug(
+                        "%s %s: burst limit, retrying in %s s", method, endpoint, retry_after
+                    )
+                    continue
             return self._result(status, raw, headers, endpoint)
 
     def _may_resend(self) -> bool:
