@@ -12,7 +12,7 @@ import time
 import pytest
 
 from .baseline import BaselinePoller
-from .conftest import BenchEnv
+from .env import BenchEnv
 from .harness import OURS, bench_config, open_stack, realistic_day
 from .results import say, write_part
 

@@ -15,7 +15,7 @@ import time
 
 from simulator.world.alerts import ALERT_TYPES
 
-from .conftest import BenchEnv
+from .env import BenchEnv
 from .harness import OURS, bench_config, open_stack, realistic_day
 from .results import say, write_part
 from .truth import percentile

@@ -13,7 +13,7 @@ import pytest
 
 from custom_components.psa_connected_car.const import CALLS_PER_VEHICLE_CYCLE
 
-from .conftest import BenchEnv
+from .env import BenchEnv
 from .harness import OURS, Trip, bench_config, open_stack
 from .results import say, write_part
 

@@ -20,7 +20,7 @@ import tracemalloc
 
 import pytest
 
-from .conftest import BenchEnv
+from .env import BenchEnv
 from .harness import Harness, Trip, bench_config, open_stack
 from .results import say, write_part
 

@@ -6,29 +6,18 @@ plugin's own ``testing_config/custom_components`` can shadow it (as ``tests/conf
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 import custom_components.psa_connected_car  # noqa: F401  (import first: see docstring)
 
+from .env import BenchEnv
+
 
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load the integration from this repository."""
-
-
-@dataclass
-class BenchEnv:
-    """What every scenario needs from pytest and the Home Assistant test plugin."""
-
-    hass: HomeAssistant
-    client_factory: ClientSessionGenerator
-    monkeypatch: pytest.MonkeyPatch
-    capsys: pytest.CaptureFixture[str]
-    caplog: pytest.LogCaptureFixture
 
 
 @pytest.fixture

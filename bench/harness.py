@@ -35,7 +35,7 @@ from simulator.world.vehicle import Vehicle
 from tests.integration.conftest import CREDENTIAL_ID, HA_REDIRECT, FlowDriver
 
 from .baseline import BaselinePoller
-from .conftest import BenchEnv
+from .env import BenchEnv
 from .sim_host import SimHost, documented_day_headers, hosted_simulator
 from .truth import Shown, UploadLog, level_key, percentile
 from .virtual_time import VirtualCoordinator, VirtualTime
