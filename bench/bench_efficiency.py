@@ -62,6 +62,7 @@ async def test_efficiency(
                 for poller in (OURS, "baseline")
             },
             "refreshes": len(h.refreshes),
+            "reads": dict(h.reads),
             "budget_wait_s": h.vt.budget_wait_s,
             "wall_s": time.perf_counter() - wall,
         }

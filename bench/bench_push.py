@@ -80,6 +80,7 @@ async def test_push_day(
                 for quantity in ("position", "level")
             },
             "routes": stats["requests"],
+            "reads": dict(h.reads),
             "wall_s": time.perf_counter() - wall,
         }
     write_part("push_5", result)

@@ -9,11 +9,11 @@ baseline poll, a trip start, a staleness sample), runs it, and goes on.
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 import time
 from typing import Any
 
@@ -157,6 +157,7 @@ class Harness:
         self.push_latencies: list[float] = []
         self.push_unapplied = 0
         self.setup_retries = 0
+        self.reads: Counter[str] = Counter()
         self._pushed_at: dict[str, float] = {}
         self._entity_ids: dict[tuple[str, str], str | None] = {}
 
@@ -257,6 +258,11 @@ class Harness:
 
     async def refresh(self) -> RefreshSample:
         """One coordinator refresh, measured (wall, loop-thread CPU, process CPU)."""
+        before = {
+            vid: (item.refreshed_at, item.status.updated_at if item.status else None)
+            for vid, item in (self.coordinator.data or {}).items()
+        }
+        fast = self.coordinator.update_interval == timedelta(minutes=1)
         status_before = self.route_requests("getVehicleStatus")
         waited = self.vt.budget_wait_s
         wall, thread_cpu, process_cpu = time.perf_counter(), time.thread_time(), time.process_time()
@@ -270,6 +276,7 @@ class Harness:
             budget_wait_s=self.vt.budget_wait_s - waited,
         )
         self.refreshes.append(sample)
+        self._count_reads(before, fast=fast)
         for hook in self.after_refresh:
             await hook()
         return sample
@@ -291,6 +298,22 @@ class Harness:
             trip = self.trips.popleft()
             self.host.call(self.sim.start_trip, trip.vehicle_id, trip.duration_s, trip.speed_kmh)
             await self.settle()
+
+    def _count_reads(
+        self, before: dict[str, tuple[datetime | None, datetime | None]], *, fast: bool
+    ) -> None:
+        """What-if counters: reads that found nothing new, parked cars read at 60 s."""
+        if self.vt.monotonic() < self.window_start:
+            return
+        for vid, item in (self.coordinator.data or {}).items():
+            refreshed, updated = before.get(vid, (None, None))
+            if item.refreshed_at is None or item.refreshed_at == refreshed:
+                continue
+            self.reads["total"] += 1
+            if item.status is not None and item.status.updated_at == updated:
+                self.reads["status_unchanged"] += 1
+            if fast and not item.is_active:
+                self.reads["parked_at_60s"] += 1
 
     async def run_until(self, end: float) -> None:
         """Run every event up to ``end`` (simulated seconds since the simulator's start)."""

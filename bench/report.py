@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from importlib import metadata
 import json
 import os
 from pathlib import Path
@@ -37,10 +38,7 @@ def machine() -> dict[str, Any]:
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
-    try:
-        from homeassistant.const import __version__ as ha_version  # noqa: PLC0415
-    except ImportError:  # pragma: no cover - the venv has it
-        ha_version = "unknown"
+    ha_version = _version("homeassistant")
     commit = _git("rev-parse", "--short", "HEAD")
     dirty = bool(_git("status", "--porcelain", "--", "custom_components", "simulator"))
     return {
@@ -52,6 +50,13 @@ def machine() -> dict[str, Any]:
         "commit": commit + (" (+ local changes)" if dirty else ""),
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def _git(*args: str) -> str:
@@ -169,8 +174,8 @@ def setup_table(parts: dict[str, Any]) -> list[str]:
 
 def memory_per_car(parts: dict[str, Any]) -> float | None:
     """KiB per car, slope between the smallest and the largest fleet measured."""
-    memory = sorted(
-        (p["cars"], p["held_bytes"]) for k, p in parts.items() if k.startswith("memory_")
+    memory: list[tuple[int, int]] = sorted(
+        (int(p["cars"]), int(p["held_bytes"])) for k, p in parts.items() if k.startswith("memory_")
     )
     if len(memory) < 2:
         return None
@@ -298,8 +303,7 @@ def main(argv: list[str]) -> int:
     if not parts:
         print(f"no results in {directory / 'parts'}", file=sys.stderr)  # noqa: T201
         return 1
-    result = {"machine": machine(), "parts": parts}
-    result["targets"] = targets(parts)
+    result: dict[str, Any] = {"machine": machine(), "parts": parts, "targets": targets(parts)}
     text = json.dumps(result, indent=2, sort_keys=True, default=str) + "\n"
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     RESULTS.mkdir(exist_ok=True)
