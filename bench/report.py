@@ -163,6 +163,13 @@ def setup_table(parts: dict[str, Any]) -> list[str]:
             f" {cpu['thread_cpu_ms_per_car']:.2f} | {cpu['process_cpu_ms_per_car']:.2f} |"
             f" {_s(None if memory is None else memory / 1024)} |"
         )
+    fixed, marginal = cpu_fit(parts)
+    if marginal is not None:
+        rows += [
+            "",
+            f"CPU of a refresh, fitted over the fleets: {fixed:.2f} ms per refresh"
+            f" + {marginal:.2f} ms per car read (loop thread).",
+        ]
     slope = memory_per_car(parts)
     if slope is not None:
         rows += [
@@ -170,6 +177,25 @@ def setup_table(parts: dict[str, Any]) -> list[str]:
             f"Memory per car (slope between the smallest and largest fleet): {slope:.0f} KiB.",
         ]
     return rows
+
+
+def cpu_fit(parts: dict[str, Any]) -> tuple[float | None, float | None]:
+    """Least squares: median CPU of a refresh = fixed + marginal x cars read."""
+    points = [
+        (p["cpu"]["cars_per_refresh"], p["cpu"]["thread_cpu_ms_per_refresh"])
+        for k, p in parts.items()
+        if k.startswith("setup_") and "cars_per_refresh" in p["cpu"]
+    ]
+    if len(points) < 2:
+        return None, None
+    n = len(points)
+    mean_x = sum(x for x, _ in points) / n
+    mean_y = sum(y for _, y in points) / n
+    var = sum((x - mean_x) ** 2 for x, _ in points)
+    if var == 0:
+        return None, None
+    marginal = sum((x - mean_x) * (y - mean_y) for x, y in points) / var
+    return mean_y - marginal * mean_x, marginal
 
 
 def memory_per_car(parts: dict[str, Any]) -> float | None:
