@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.application_credentials import (
     ClientCredential,
     async_import_client_credential,
@@ -18,7 +19,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.setup import async_setup_component
 import pytest
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from syrupy.assertion import SnapshotAssertion
 from yarl import URL
 
 from custom_components.psa_connected_car.api import BRANDS
@@ -40,7 +43,25 @@ CREDENTIAL_ID = "partner"
 
 
 @pytest.fixture
-def simulator_config() -> SimulatorConfig:
+def scenario() -> str:
+    """The simulator's scenario (parametrize ``scenario`` indirectly to change it)."""
+    return "default"
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Home Assistant's serializer, into ``snapshots/``."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
+def frozen(freezer: FrozenDateTimeFactory) -> None:
+    """Home Assistant's clock at the simulator's (standing) start time."""
+    freezer.move_to(START_TIME)
+
+
+@pytest.fixture
+def simulator_config(scenario: str) -> SimulatorConfig:
     """Three cars (thermic, electric, hybrid), frozen simulated time; override per test.
 
     The per-second burst limit is off: with the simulated clock frozen every request falls
@@ -49,6 +70,7 @@ def simulator_config() -> SimulatorConfig:
     return SimulatorConfig(
         vehicles=3,
         seed=1,
+        scenario=scenario,
         start_time=START_TIME,
         time_scale=0,
         burst_limit=0,

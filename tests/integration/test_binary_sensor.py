@@ -6,38 +6,21 @@ from collections.abc import Iterator
 from dataclasses import replace
 from unittest.mock import patch
 
-from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import snapshot_platform
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.psa_connected_car.api import Maintenance, Vehicle
 from custom_components.psa_connected_car.binary_sensor import service_due
 from custom_components.psa_connected_car.coordinator import PsaConfigEntry, VehicleData
-from simulator.config import SimulatorConfig
 from simulator.identities import DEMO_USER
 from simulator.testing import RunningSimulator
 
-from .conftest import START_TIME
-
 Setup = tuple[ConfigEntry, RunningSimulator]
-
-
-@pytest.fixture
-def scenario() -> str:
-    """The simulator's scenario (parametrize to change it)."""
-    return "default"
-
-
-@pytest.fixture
-def simulator_config(simulator_config: SimulatorConfig, scenario: str) -> SimulatorConfig:
-    """The conftest's simulator, in the scenario."""
-    return replace(simulator_config, scenario=scenario)
 
 
 @pytest.fixture(autouse=True)
@@ -45,12 +28,6 @@ def only_binary_sensors() -> Iterator[None]:
     """Load the binary sensor platform alone."""
     with patch("custom_components.psa_connected_car.PLATFORMS", [Platform.BINARY_SENSOR]):
         yield
-
-
-@pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Home Assistant's serializer, into ``snapshots/``."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
 def _state(
@@ -69,12 +46,6 @@ def _state(
     state = hass.states.get(entity_id)
     assert state is not None
     return state.state
-
-
-@pytest.fixture
-def frozen(freezer: FrozenDateTimeFactory) -> None:
-    """Home Assistant's clock at the simulator's (standing) start time."""
-    freezer.move_to(START_TIME)
 
 
 @pytest.mark.usefixtures("frozen")

@@ -6,39 +6,22 @@ from collections.abc import Iterator
 from dataclasses import replace
 from unittest.mock import patch
 
-from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import snapshot_platform
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.psa_connected_car.api import Vehicle
 from custom_components.psa_connected_car.const import DOMAIN
 from custom_components.psa_connected_car.coordinator import PsaConfigEntry, VehicleData
 from custom_components.psa_connected_car.device_tracker import position
-from simulator.config import SimulatorConfig
 from simulator.identities import DEMO_USER
 from simulator.testing import RunningSimulator
 
-from .conftest import START_TIME
-
 Setup = tuple[ConfigEntry, RunningSimulator]
-
-
-@pytest.fixture
-def scenario() -> str:
-    """The simulator's scenario (parametrize to change it)."""
-    return "default"
-
-
-@pytest.fixture
-def simulator_config(simulator_config: SimulatorConfig, scenario: str) -> SimulatorConfig:
-    """The conftest's simulator, in the scenario."""
-    return replace(simulator_config, scenario=scenario)
 
 
 @pytest.fixture(autouse=True)
@@ -46,18 +29,6 @@ def only_trackers() -> Iterator[None]:
     """Load the device tracker platform alone."""
     with patch("custom_components.psa_connected_car.PLATFORMS", [Platform.DEVICE_TRACKER]):
         yield
-
-
-@pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Home Assistant's serializer, into ``snapshots/``."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
-
-
-@pytest.fixture
-def frozen(freezer: FrozenDateTimeFactory) -> None:
-    """Home Assistant's clock at the simulator's (standing) start time."""
-    freezer.move_to(START_TIME)
 
 
 def _tracker(

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 import json
 from typing import Any
 
-from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
@@ -14,7 +13,6 @@ import pytest
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
@@ -23,8 +21,6 @@ from custom_components.psa_connected_car.api import EnergyKind
 from custom_components.psa_connected_car.diagnostics import _jsonable
 from simulator.identities import DEMO_USER
 from simulator.testing import RunningSimulator
-
-from .conftest import START_TIME
 
 Setup = tuple[ConfigEntry, RunningSimulator]
 COORDINATE_KEYS = {"latitude", "longitude", "altitude_m", "coordinates"}
@@ -35,18 +31,6 @@ REDACTED = "**REDACTED**"
 async def diagnostics_first(hass: HomeAssistant) -> None:
     """Register the diagnostics views before the login starts the HTTP server."""
     assert await async_setup_component(hass, "diagnostics", {})
-
-
-@pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Home Assistant's serializer, into ``snapshots/``."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
-
-
-@pytest.fixture
-def frozen(freezer: FrozenDateTimeFactory) -> None:
-    """Home Assistant's clock at the simulator's (standing) start time."""
-    freezer.move_to(START_TIME)
 
 
 @pytest.mark.usefixtures("frozen")

@@ -7,7 +7,6 @@ from dataclasses import replace
 from datetime import timedelta
 from unittest.mock import PropertyMock, patch
 
-from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant
@@ -15,7 +14,6 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 import pytest
 from pytest_homeassistant_custom_component.common import snapshot_platform
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.psa_connected_car.api import Charging, Energy, Vehicle, VehicleStatus
@@ -23,7 +21,6 @@ from custom_components.psa_connected_car.const import DOMAIN
 from custom_components.psa_connected_car.coordinator import PsaConfigEntry, VehicleData
 from custom_components.psa_connected_car.entity import vehicle_device_info
 from custom_components.psa_connected_car.sensor import charging_end_time, charging_status
-from simulator.config import SimulatorConfig
 from simulator.identities import DEMO_USER
 from simulator.testing import RunningSimulator
 
@@ -32,35 +29,11 @@ from .conftest import START_TIME
 Setup = tuple[ConfigEntry, RunningSimulator]
 
 
-@pytest.fixture
-def scenario() -> str:
-    """The simulator's scenario (parametrize to change it)."""
-    return "default"
-
-
-@pytest.fixture
-def simulator_config(simulator_config: SimulatorConfig, scenario: str) -> SimulatorConfig:
-    """The conftest's simulator, in the scenario."""
-    return replace(simulator_config, scenario=scenario)
-
-
 @pytest.fixture(autouse=True)
 def only_sensors() -> Iterator[None]:
     """Load the sensor platform alone."""
     with patch("custom_components.psa_connected_car.PLATFORMS", [Platform.SENSOR]):
         yield
-
-
-@pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Home Assistant's serializer, into ``snapshots/``."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
-
-
-@pytest.fixture
-def frozen(freezer: FrozenDateTimeFactory) -> None:
-    """Home Assistant's clock at the simulator's (standing) start time."""
-    freezer.move_to(START_TIME)
 
 
 @pytest.fixture
