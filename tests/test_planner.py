@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from custom_components.psa_connected_car.planner import minimum_interval_s, plan_cycle
+from custom_components.psa_connected_car.planner import (
+    calls_for_cycle,
+    minimum_interval_s,
+    plan_cycle,
+)
 
 
 def test_every_car_fits_a_roomy_budget() -> None:
@@ -34,3 +38,10 @@ def test_fixed_interval_floor() -> None:
     assert minimum_interval_s(48, 120, 60) == 60
     assert minimum_interval_s(100, 120, 60) == 125
     assert minimum_interval_s(0, 120, 60) == 30
+
+
+def test_a_cycle_sends_at_most_80_percent_of_a_window() -> None:
+    assert calls_for_cycle(120, 60, 60, 120) == 96
+    assert calls_for_cycle(120, 60, 300, 120) == 96  # a long interval does not burst
+    assert calls_for_cycle(120, 60, 30, 120) == 48
+    assert calls_for_cycle(120, 60, 60, 10) == 10  # what the window still allows

@@ -28,7 +28,6 @@ from .api import (
 )
 from .const import (
     ACTIVE_INTERVAL,
-    BUDGET_SHARE,
     CONF_ALERT_LOCALE,
     CONF_SCAN_INTERVAL,
     CONF_UPDATE_POLICY,
@@ -39,7 +38,7 @@ from .const import (
     POLICY_FIXED,
     VEHICLE_LIST_INTERVAL,
 )
-from .planner import minimum_interval_s, plan_cycle
+from .planner import calls_for_cycle, minimum_interval_s, plan_cycle
 from .vehicle_registry import VehicleRegistry
 
 _LOGGER = logging.getLogger(__name__)
@@ -232,9 +231,7 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
     def _calls_available(self) -> int:
         budget = self.client.rate_budget
         interval = (self.update_interval or PARKED_INTERVAL).total_seconds()
-        per_window = int(budget.limit * BUDGET_SHARE)
-        share = int(per_window * interval / budget.window_s)
-        return min(share, per_window, budget.remaining)
+        return calls_for_cycle(budget.limit, budget.window_s, interval, budget.remaining)
 
     @staticmethod
     def _maintenance_due(known: VehicleData | None) -> bool:

@@ -22,6 +22,14 @@ def minimum_interval_s(vehicle_count: int, limit: int, window_s: float) -> int:
     return max(MIN_INTERVAL_S, math.ceil(calls_per_cycle(vehicle_count) / allowed_per_s))
 
 
+def calls_for_cycle(limit: int, window_s: float, interval_s: float, remaining: int) -> int:
+    """Requests one cycle may send: its interval's share of the planned part of the limit,
+    never more than one window's planned part, nor what the window still allows now."""
+    per_window = int(limit * BUDGET_SHARE)
+    share = int(per_window * interval_s / window_s)
+    return min(share, per_window, remaining)
+
+
 def plan_cycle(
     stalest_first: Sequence[str], maintenance_due: Set[str], calls_available: int
 ) -> tuple[list[str], set[str]]:
