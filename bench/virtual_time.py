@@ -3,7 +3,7 @@
 The simulator runs with ``time_scale=0``: its clock moves only through ``Simulator.advance``.
 Everything in the integration that decides *when* reads that clock instead of the real one:
 
-* ``RateBudget`` (built in ``custom_components.psa_connected_car.__init__``) gets
+* ``RateBudget`` (built in ``custom_components.psa_connected_car.rate_budgets``) gets
   ``clock=VirtualTime.monotonic`` and ``sleep=VirtualTime.sleep``; a sleep waits until no
   request is in flight, then advances the simulator to the sleeper's deadline;
 * the coordinator's ``dt_util.utcnow`` (6 h maintenance, 12 h car list, ``refreshed_at``);
@@ -43,6 +43,7 @@ from custom_components.psa_connected_car import (
     coordinator as coordinator_module,
     oauth as oauth_module,
     push as push_module,
+    rate_budgets as rate_budgets_module,
 )
 from custom_components.psa_connected_car.api import (
     PsaClient,
@@ -217,7 +218,7 @@ class VirtualTime:
                 sleep=vt.sleep,
             )
 
-        monkeypatch.setattr(integration, "RateBudget", budget_factory)
+        monkeypatch.setattr(rate_budgets_module, "RateBudget", budget_factory)
         monkeypatch.setattr(integration, "PsaCoordinator", _coordinator_class(self))
         if self.request_timeout_s is not None:
             monkeypatch.setattr(integration, "PsaClient", _client_factory(self.request_timeout_s))

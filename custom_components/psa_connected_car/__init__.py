@@ -19,19 +19,16 @@ from homeassistant.helpers.config_entry_oauth2_flow import (
     async_get_config_entry_implementation,
 )
 
-from .api import Brand, ConnectionType, Endpoints, PsaClient, RateBudget
+from .api import Brand, ConnectionType, Endpoints, PsaClient
 from .certificates import (
     CertificateError,
     async_remove_certificates,
     async_validated_ssl_context,
 )
 from .const import (
-    BURST_LIMIT,
     CONF_CERT_FILE,
     CONF_CERTIFICATE,
     CONF_CONNECTION,
-    DEFAULT_RATE_LIMIT,
-    DEFAULT_RATE_WINDOW_S,
     DOMAIN,
     MOBILE_AUTH_IMPLEMENTATION,
 )
@@ -40,6 +37,7 @@ from .flow_schemas import endpoints_from_setup
 from .oauth import PsaOAuth2Implementation, TokenManager
 from .push import PushManager
 from .push_registration import async_remove_push
+from .rate_budgets import shared_rate_budget
 
 _LOGGER = logging.getLogger(__name__)
 PLATFORMS = [Platform.BINARY_SENSOR, Platform.DEVICE_TRACKER, Platform.SENSOR]
@@ -66,9 +64,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> bool:
         implementation.client_id,
         token_manager,
         api_base=endpoints.api_base,
-        rate_budget=RateBudget(
-            limit=DEFAULT_RATE_LIMIT, window_s=DEFAULT_RATE_WINDOW_S, burst_limit=BURST_LIMIT
-        ),
+        rate_budget=shared_rate_budget(hass, implementation.client_id),
         ssl_context=ssl_context,
     )
     coordinator = PsaCoordinator(hass, entry, client)

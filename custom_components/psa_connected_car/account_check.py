@@ -22,6 +22,7 @@ from .api import (
     Vehicle,
     decode_id_token_subject,
 )
+from .rate_budgets import shared_rate_budget
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ async def async_check_account(
         client_id,
         provide,
         api_base=api_base,
+        rate_budget=shared_rate_budget(hass, client_id),
         ssl_context=ssl_context,
     )
     try:

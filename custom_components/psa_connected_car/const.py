@@ -35,6 +35,8 @@ POLICY_FIXED: Final = "fixed"
 ACTIVE_INTERVAL: Final = timedelta(seconds=60)
 PARKED_INTERVAL: Final = timedelta(minutes=5)
 MAINTENANCE_INTERVAL: Final = timedelta(hours=6)
+ALERTS_RECHECK_INTERVAL: Final = timedelta(hours=1)
+"""Alerts are read with every new upload of the car, and at least this often."""
 VEHICLE_LIST_INTERVAL: Final = timedelta(hours=12)
 BUDGET_SHARE: Final = 0.8
 """Never plan more than this share of the API's rate limit."""
@@ -43,7 +45,7 @@ DEFAULT_RATE_WINDOW_S: Final = 60.0
 BURST_LIMIT: Final = 10
 """Requests per second; the API documents a per-second burst limit besides the window."""
 CALLS_PER_VEHICLE_CYCLE: Final = 2
-"""Status and active alerts, every cycle."""
+"""Status, and active alerts when the car uploaded since they were read: planned as two."""
 
 OAUTH_SCOPE: Final = "openid profile"
 

@@ -28,6 +28,7 @@ from .api import (
 )
 from .const import (
     ACTIVE_INTERVAL,
+    ALERTS_RECHECK_INTERVAL,
     CONF_ALERT_LOCALE,
     CONF_SCAN_INTERVAL,
     CONF_UPDATE_POLICY,
@@ -57,6 +58,9 @@ class VehicleData:
     available: bool = True
     maintenance_fetched_at: datetime | None = None
     refreshed_at: datetime | None = None
+    alerts_fetched_at: datetime | None = None
+    alerts_status: VehicleStatus | None = None
+    """The status the alerts were read with: no new upload, no new alert."""
 
     @property
     def is_active(self) -> bool:
@@ -97,6 +101,8 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
         self._vehicles_fetched_at: datetime | None = None
         self._no_data_logged: set[tuple[str, str]] = set()
         self.push_safety_interval: timedelta | None = None
+        self.cadence = PARKED_INTERVAL
+        """Time from the start of one cycle to the start of the next."""
 
     # -- public helpers ----------------------------------------------------------------
 
@@ -146,7 +152,10 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
         )
         data = {**previous, vehicle_id: updated}
         self.events.async_compare(previous, data, self.vehicles.device_id)
-        self.async_set_updated_data(data)
+        # Not async_set_updated_data: it restarts the polling timer, and pushes about one
+        # car would hold back every car's next read.
+        self.data = data
+        self.async_update_listeners()
         return True
 
     @callback
@@ -165,20 +174,10 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
 
     async def _async_update_data(self) -> dict[str, VehicleData]:
         previous = self.data or {}
+        started = dt_util.utcnow()
         try:
             vehicles = await self._async_vehicle_list(previous)
-            chosen, with_maintenance = self._plan_cycle(vehicles, previous)
-            semaphore = asyncio.Semaphore(CONCURRENT_VEHICLES)
-            results = await asyncio.gather(
-                *(
-                    self._async_refresh_vehicle(
-                        v, previous.get(v.id), semaphore, maintenance=v.id in with_maintenance
-                    )
-                    if v.id in chosen
-                    else self._async_keep(v, previous.get(v.id))
-                    for v in vehicles
-                )
-            )
+            results = await self._async_read_cars(vehicles, previous)
         except AuthenticationError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="auth_failed"
@@ -194,8 +193,30 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
         if data and not any(item.available for item in data.values()):
             raise UpdateFailed(translation_domain=DOMAIN, translation_key="all_vehicles_failed")
         self.events.async_compare(previous, data, self.vehicles.device_id)
-        self._plan_next_interval(data)
+        self._plan_next_interval(data, spent=dt_util.utcnow() - started)
         return data
+
+    async def _async_read_cars(
+        self, vehicles: list[Vehicle], previous: dict[str, VehicleData]
+    ) -> list[VehicleData]:
+        """Read this cycle's cars concurrently; the first auth or rate-limit error ends all."""
+        chosen, with_maintenance = self._plan_cycle(vehicles, previous)
+        semaphore = asyncio.Semaphore(CONCURRENT_VEHICLES)
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = [
+                    group.create_task(
+                        self._async_refresh_vehicle(
+                            v, previous.get(v.id), semaphore, maintenance=v.id in with_maintenance
+                        )
+                    )
+                    for v in vehicles
+                    if v.id in chosen
+                ]
+        except ExceptionGroup as errors:
+            raise _decisive(errors) from None
+        read = {task.result().vehicle.id: task.result() for task in tasks}
+        return [read.get(v.id) or self._keep(v, previous.get(v.id)) for v in vehicles]
 
     async def _async_vehicle_list(self, previous: dict[str, VehicleData]) -> list[Vehicle]:
         now = dt_util.utcnow()
@@ -230,7 +251,7 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
 
     def _calls_available(self) -> int:
         budget = self.client.rate_budget
-        interval = (self.update_interval or PARKED_INTERVAL).total_seconds()
+        interval = self.cadence.total_seconds()
         return calls_for_cycle(budget.limit, budget.window_s, interval, budget.remaining)
 
     @staticmethod
@@ -238,7 +259,8 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
         fetched = known.maintenance_fetched_at if known else None
         return fetched is None or dt_util.utcnow() - fetched >= MAINTENANCE_INTERVAL
 
-    async def _async_keep(self, vehicle: Vehicle, previous: VehicleData | None) -> VehicleData:
+    @staticmethod
+    def _keep(vehicle: Vehicle, previous: VehicleData | None) -> VehicleData:
         """A car this cycle's budget does not reach keeps what it had."""
         if previous is None:
             return VehicleData(vehicle=vehicle)
@@ -256,7 +278,11 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
         async with semaphore:
             try:
                 status = await self.client.get_status(vehicle.id)
-                alerts = await self.client.get_alerts(vehicle.id, locale=self._locale)
+                alerts, alerts_fetched_at = base.alerts, base.alerts_fetched_at
+                if self._alerts_due(base, status):
+                    fetched = await self.client.get_alerts(vehicle.id, locale=self._locale)
+                    alerts = tuple(alert for alert in fetched if alert.active)
+                    alerts_fetched_at = dt_util.utcnow()
                 maintenance_data, fetched_at = base.maintenance, base.maintenance_fetched_at
                 if maintenance:
                     maintenance_data = await self.client.get_maintenance(vehicle.id)
@@ -272,11 +298,25 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
             vehicle=vehicle,
             status=status,
             maintenance=maintenance_data,
-            alerts=tuple(alert for alert in alerts if alert.active),
+            alerts=alerts,
             available=True,
             maintenance_fetched_at=fetched_at,
             refreshed_at=dt_util.utcnow(),
+            alerts_fetched_at=alerts_fetched_at,
+            alerts_status=status,
         )
+
+    @staticmethod
+    def _alerts_due(known: VehicleData, status: VehicleStatus | None) -> bool:
+        """Alerts start and end with an upload of the car: without one, there is nothing new.
+
+        A read every ``ALERTS_RECHECK_INTERVAL`` anyway, in case the API does not tie
+        alerts to uploads as closely as its documents suggest.
+        """
+        fetched = known.alerts_fetched_at
+        if fetched is None or dt_util.utcnow() - fetched >= ALERTS_RECHECK_INTERVAL:
+            return True
+        return status is None or status.updated_at is None or status != known.alerts_status
 
     @property
     def _locale(self) -> str | None:
@@ -291,7 +331,10 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
         elif not missing:
             self._no_data_logged.discard(key)
 
-    def _plan_next_interval(self, data: dict[str, VehicleData]) -> None:
+    def _plan_next_interval(
+        self, data: dict[str, VehicleData], spent: timedelta = timedelta(0)
+    ) -> None:
+        """Choose the cadence, then start the next cycle that long after this one started."""
         budget = self.client.rate_budget
         floor = minimum_interval_s(len(data), budget.limit, budget.window_s)
         options = self.config_entry.options
@@ -308,4 +351,19 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
         ):
             wanted = max(wanted, int(self.push_safety_interval.total_seconds()))
         # The automatic policy needs no floor: each cycle reads what its budget share allows.
-        self.update_interval = timedelta(seconds=wanted)
+        self.cadence = timedelta(seconds=wanted)
+        # Home Assistant counts the interval from the end of a refresh; a cycle paced by the
+        # burst limit would otherwise stretch every period by its own length.
+        waited = min(int(spent.total_seconds()), wanted // 2)
+        self.update_interval = timedelta(seconds=wanted - max(0, waited))
+
+
+def _decisive(errors: ExceptionGroup[Exception]) -> Exception:
+    """The error that decides how the refresh ends: auth first, then the rate limit."""
+
+    def rank(error: Exception) -> int:
+        if isinstance(error, AuthenticationError):
+            return 0
+        return 1 if isinstance(error, RateLimitedError) else 2
+
+    return min(errors.exceptions, key=rank)

@@ -54,6 +54,7 @@ LOW_FUEL_PCT = 15.0
 LOW_BATTERY_PCT = 20.0
 _LABEL_PREFIX = f"Home Assistant {DOMAIN}"
 _MONITOR_PREFIX = "ha"
+STATUS_REFRESH_S = 60
 _FUEL_MOTORIZATIONS = frozenset({"thermic", "hybrid", "pluginhybrid"})
 _ELECTRIC_MOTORIZATIONS = frozenset({"electric", "hybrid", "pluginhybrid"})
 
@@ -143,7 +144,14 @@ def wanted_monitors(item: VehicleData) -> list[MonitorRequest]:
     """Alerts and status changes for every car; low fuel / low battery where it has them."""
     requests = [
         MonitorRequest(MonitorKind.ALERTS, f"{_MONITOR_PREFIX} alerts"),
-        MonitorRequest(MonitorKind.STATUS, f"{_MONITOR_PREFIX} status"),
+        # A satisfied monitor notifies again only after refreshEvent: without one, a car
+        # whose status changed twice in a row (trip end, then doors locked) is never
+        # pushed again. The label names the setting so older monitors are replaced.
+        MonitorRequest(
+            MonitorKind.STATUS,
+            f"{_MONITOR_PREFIX} status {STATUS_REFRESH_S}s",
+            refresh_s=STATUS_REFRESH_S,
+        ),
     ]
     fuel, electric = _energies(item)
     if fuel:

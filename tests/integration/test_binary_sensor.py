@@ -88,6 +88,7 @@ async def test_critical_alert(
 ) -> None:
     entry, running = setup_integration
     vehicle_id = running.sim.vehicles_of(DEMO_USER)[2]
+    running.sim.advance(30)  # the car uploads after the last read, not in the same second
     running.sim.raise_alert(vehicle_id, "EngineFault", "Critical")
     await entry.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()

@@ -127,6 +127,7 @@ async def test_alert_raised_and_cleared_fire_events(
     assert device is not None
     assert events[0].data["device_id"] == device.id
 
+    running.sim.advance(30)  # the car uploads after the last read, not in the same second
     running.sim.clear_alert(car, alert_id)
     await coordinator.async_refresh()
     await hass.async_block_till_done()

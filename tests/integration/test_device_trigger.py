@@ -104,6 +104,7 @@ async def test_alert_raised_in_the_car_fires_the_automation(
     ]
 
     fired.clear()
+    running.sim.advance(30)  # the car uploads after the last read, not in the same second
     running.sim.raise_alert(vehicle_id, "EngineFault", "Critical")
     await entry.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()

@@ -59,9 +59,9 @@ async def test_registration_creates_our_callback_and_monitors(
         for car, monitors in monitors_of(running, callback.id).items()
     }
     assert labels == {
-        thermic: ["ha alerts", "ha fuel_below 15", "ha status"],
-        electric: ["ha alerts", "ha battery_below 20", "ha status"],
-        hybrid: ["ha alerts", "ha battery_below 20", "ha fuel_below 15", "ha status"],
+        thermic: ["ha alerts", "ha fuel_below 15", "ha status 60s"],
+        electric: ["ha alerts", "ha battery_below 20", "ha status 60s"],
+        hybrid: ["ha alerts", "ha battery_below 20", "ha fuel_below 15", "ha status 60s"],
     }
     assert sorted(entry.data["push_vehicles"]) == sorted(cars(running))
     coordinator = _coordinator(push_setup)
@@ -304,9 +304,9 @@ def test_monitors_follow_the_motorization_without_a_status() -> None:
         vehicle = Vehicle("id", "VIN", "Peugeot", "208", motorization)
         return sorted(request.label for request in wanted_monitors(VehicleData(vehicle)))
 
-    assert labels("Electric") == ["ha alerts", "ha battery_below 20", "ha status"]
-    assert labels("Thermic") == ["ha alerts", "ha fuel_below 15", "ha status"]
-    both = ["ha alerts", "ha battery_below 20", "ha fuel_below 15", "ha status"]
+    assert labels("Electric") == ["ha alerts", "ha battery_below 20", "ha status 60s"]
+    assert labels("Thermic") == ["ha alerts", "ha fuel_below 15", "ha status 60s"]
+    both = ["ha alerts", "ha battery_below 20", "ha fuel_below 15", "ha status 60s"]
     assert labels("Hybrid") == both
     assert labels(None) == both
 

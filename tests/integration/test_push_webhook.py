@@ -93,7 +93,7 @@ async def test_wrong_or_missing_secret_is_401_and_changes_nothing(
     car = cars(hook.running)[0]
     before = _coordinator(hook).data[car]
     message = monitor_message(
-        hook.monitor(car, "ha status"),
+        hook.monitor(car, "ha status 60s"),
         extensions=_status_extension(hook, car, odometer={"mileage": 999999.0}),
     )
     assert await hook.post(message, auth=auth) == 401
@@ -174,7 +174,7 @@ async def test_batched_messages_are_all_applied(hook: Hook) -> None:
     thermic, electric, _hybrid = cars(hook.running)
     messages = [
         monitor_message(
-            hook.monitor(car, "ha status"),
+            hook.monitor(car, "ha status 60s"),
             extensions=_status_extension(hook, car, odometer={"mileage": 50000.0 + n}),
         )
         for n, car in enumerate((thermic, electric))
@@ -192,7 +192,7 @@ async def test_older_status_never_replaces_newer(hook: Hook) -> None:
     assert known.updated_at is not None
     older = (known.updated_at - timedelta(hours=1)).isoformat()
     message = monitor_message(
-        hook.monitor(car, "ha status"),
+        hook.monitor(car, "ha status 60s"),
         extensions=_status_extension(hook, car, updatedAt=older, odometer={"mileage": 1.0}),
     )
     assert await hook.post(message) == 200
@@ -222,7 +222,7 @@ async def test_event_without_data_reads_the_car_once(hook: Hook) -> None:
     car = cars(hook.running)[2]
     calls = api_calls(hook.running)
     thin_status = monitor_message(
-        hook.monitor(car, "ha status"),
+        hook.monitor(car, "ha status 60s"),
         values=[{"data": "vehicle.kinetic.moving", "value": {"type": "string"}}],
     )
     thin_alerts = monitor_message(
@@ -243,7 +243,7 @@ async def test_failed_read_after_a_thin_event_is_harmless(hook: Hook) -> None:
         FaultSpec(kind="error", status=503, probability=1.0, endpoint="getVehicleStatus")
     )
     data = _coordinator(hook).data
-    assert await hook.post(monitor_message(hook.monitor(car, "ha status"))) == 200
+    assert await hook.post(monitor_message(hook.monitor(car, "ha status 60s"))) == 200
     assert _coordinator(hook).data is data
 
 
@@ -254,7 +254,7 @@ async def test_deliveries_wait_until_our_monitors_are_known(hook: Hook) -> None:
     assert await hass.config_entries.async_reload(entry.entry_id)
     car = cars(running)[0]
     message = monitor_message(
-        hook.monitor(car, "ha status"),
+        hook.monitor(car, "ha status 60s"),
         extensions=_status_extension(hook, car, odometer={"mileage": 77.0}),
     )
     client = await hook.client_factory()
@@ -275,7 +275,7 @@ async def test_a_failure_applying_an_event_is_a_500(
     monkeypatch.setattr(_coordinator(hook), "async_apply_push", broken)
     car = cars(hook.running)[0]
     message = monitor_message(
-        hook.monitor(car, "ha status"), extensions=_status_extension(hook, car)
+        hook.monitor(car, "ha status 60s"), extensions=_status_extension(hook, car)
     )
     assert await hook.post(message) == 500
     ours = "\n".join(
