@@ -63,6 +63,8 @@ from .options_flow import PsaOptionsFlow
 
 _LOGGER = logging.getLogger(__name__)
 SETUP_KEYS = (CONF_BRAND, CONF_COUNTRY, CONF_CONNECTION, "api_base", "idp_base")
+# Account-check failures worth asking again with the same token (the login itself worked).
+TRANSIENT_ACCOUNT_ERRORS = frozenset({"cannot_connect", "rate_limited"})
 
 
 class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
@@ -77,6 +79,8 @@ class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         self._setup: dict[str, Any] = {}
         self._brand_bound = False
         self._mobile: MobileLogin | None = None
+        # The implementation and token of a login whose account check failed transiently.
+        self._held: tuple[str, dict[str, Any]] | None = None
 
     @property
     @override
@@ -194,7 +198,7 @@ class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
     async def async_oauth_create_entry(self, data: dict[str, Any]) -> ConfigFlowResult:
         """Home Assistant's redirect brought a token: check the account."""
         try:
-            return await self._async_finish(data["auth_implementation"], data["token"])
+            return await self._async_finish_or_hold(data["auth_implementation"], data["token"])
         except AccountCheckError as err:
             return self.async_abort(reason=err.reason, description_placeholders=err.placeholders)
 
@@ -222,7 +226,7 @@ class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         if self._mobile is None:
             self._mobile = MobileLogin.start(self._setup)
         errors: dict[str, str] = {}
-        placeholders = self._mobile.placeholders()
+        placeholders: dict[str, str] = {}
         if user_input is not None:
             try:
                 return await self._async_mobile_login(user_input[CONF_REDIRECT_URL])
@@ -230,17 +234,23 @@ class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
                 errors[CONF_REDIRECT_URL] = f"redirect_{err.reason}"
             except AccountCheckError as err:
                 errors["base"] = err.reason
-                placeholders |= err.placeholders
+                placeholders = err.placeholders
             except AbortFlow:
                 raise
             except Exception:
                 _LOGGER.exception("Unexpected error while logging in with the brand app")
                 errors["base"] = "unknown"
+        return self._mobile_code_form(errors, placeholders)
+
+    def _mobile_code_form(
+        self, errors: dict[str, str], placeholders: Mapping[str, str]
+    ) -> ConfigFlowResult:
+        assert self._mobile is not None
         return self.async_show_form(
             step_id="mobile_code",
             data_schema=mobile_code_schema(),
             errors=errors,
-            description_placeholders=placeholders,
+            description_placeholders={**self._mobile.placeholders(), **placeholders},
         )
 
     async def _async_mobile_login(self, pasted: str) -> ConfigFlowResult:
@@ -268,9 +278,46 @@ class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
             raise AccountCheckError("cannot_connect") from err
         token["expires_in"] = int(token.get("expires_in", 0))
         token["expires_at"] = time.time() + token["expires_in"]
-        return await self._async_finish(MOBILE_AUTH_IMPLEMENTATION, token)
+        return await self._async_finish_or_hold(MOBILE_AUTH_IMPLEMENTATION, token)
 
     # -- common end --------------------------------------------------------------------
+
+    async def async_step_account_check(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Read the account again with the token the login already gave (no new login)."""
+        assert self._held is not None
+        implementation, token = self._held
+        try:
+            return await self._async_finish_or_hold(implementation, token)
+        except AccountCheckError as err:
+            self._held = None
+            if implementation == MOBILE_AUTH_IMPLEMENTATION:
+                # The code was used up: the user logs in again with the link.
+                return self._mobile_code_form({"base": err.reason}, err.placeholders)
+            return self.async_abort(reason=err.reason, description_placeholders=err.placeholders)
+
+    async def _async_finish_or_hold(
+        self, implementation: str, token: dict[str, Any]
+    ) -> ConfigFlowResult:
+        """Finish; on a transient account-check failure keep the token and offer a retry.
+
+        A login code works once, and during a reauth nothing would start a new flow after
+        an abort: a 5xx or a 429 on ``/user`` must not throw the fresh token away.
+        """
+        try:
+            return await self._async_finish(implementation, token)
+        except AccountCheckError as err:
+            if err.reason not in TRANSIENT_ACCOUNT_ERRORS:
+                raise
+            _LOGGER.debug("Account check failed (%s); the token is kept for a retry", err.reason)
+            self._held = (implementation, token)
+            brand = BRANDS[self._setup[CONF_BRAND]]
+            return self.async_show_form(
+                step_id="account_check",
+                errors={"base": err.reason},
+                description_placeholders={"brand": brand.name, **err.placeholders},
+            )
 
     async def _async_finish(self, implementation: str, token: dict[str, Any]) -> ConfigFlowResult:
         brand, endpoints, _locale = endpoints_from_setup(self._setup)

@@ -70,6 +70,14 @@ async def test_bad_server_address_is_refused(hass: HomeAssistant, flow: FlowDriv
     assert result["errors"] == {"base": "invalid_url"}
 
 
+async def test_blank_server_address_is_ignored(hass: HomeAssistant, flow: FlowDriver) -> None:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
+    form = user_input(flow.running)
+    form["advanced"]["idp_base"] = "  "
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], form)
+    assert result["step_id"] == "certificate"
+
+
 # -- brand mobile-app credentials ------------------------------------------------------
 
 

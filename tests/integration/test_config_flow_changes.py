@@ -144,27 +144,16 @@ async def test_reconfigure_rejects_a_bad_address_then_another_account(
     assert result["reason"] == "wrong_account"
 
 
-async def test_rate_limited_account_check_aborts_with_the_wait(
-    hass: HomeAssistant, flow: FlowDriver
-) -> None:
-    external = await flow.start_partner()
-    flow.running.sim.inject_fault(FaultSpec(kind="shrink_limit", limit=0))
-    result = await flow.browser_login(external)
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "rate_limited"
-    assert int(result["description_placeholders"]["retry_after"]) > 0
-
-
 @pytest.mark.parametrize(
-    ("fault", "error"),
+    ("fault", "step", "error"),
     [
-        (FaultSpec(kind="error", status=503, count=5), "cannot_connect"),
-        (FaultSpec(kind="html", count=5), "cannot_connect"),
-        (FaultSpec(kind="revoke_access", count=5), "invalid_auth"),
+        (FaultSpec(kind="error", status=503, count=5), "account_check", "cannot_connect"),
+        (FaultSpec(kind="html", count=5), "account_check", "cannot_connect"),
+        (FaultSpec(kind="revoke_access", count=5), "mobile_code", "invalid_auth"),
     ],
 )
 async def test_mobile_account_check_errors(
-    hass: HomeAssistant, flow: FlowDriver, fault: FaultSpec, error: str
+    hass: HomeAssistant, flow: FlowDriver, fault: FaultSpec, step: str, error: str
 ) -> None:
     form = await flow.mobile_code_step()
     location = await flow.mobile_redirect(form)
@@ -172,6 +161,7 @@ async def test_mobile_account_check_errors(
     result = await hass.config_entries.flow.async_configure(
         form["flow_id"], {"redirect_url": location}
     )
+    assert result["step_id"] == step
     assert result["errors"] == {"base": error}
 
 
