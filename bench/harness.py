@@ -36,7 +36,7 @@ from tests.integration.conftest import CREDENTIAL_ID, HA_REDIRECT, FlowDriver
 
 from .baseline import BaselinePoller
 from .env import BenchEnv
-from .sim_host import SimHost, documented_day_headers, hosted_simulator
+from .sim_host import SimHost, hosted_simulator
 from .truth import Shown, UploadLog, level_key, percentile
 from .virtual_time import VirtualCoordinator, VirtualTime
 
@@ -387,7 +387,6 @@ async def open_stack(
     push: bool = False,
     warmup_s: float = 3600.0,
     request_timeout_s: float | None = None,
-    documented_headers: bool = True,
     loop_debug: bool = False,
 ) -> AsyncIterator[Harness]:
     """Simulator, virtual clock, partner login, loaded entry: a ``Harness`` on top.
@@ -403,8 +402,6 @@ async def open_stack(
         hass, DOMAIN, ClientCredential(PARTNER_CLIENT_ID, PARTNER_CLIENT_SECRET), CREDENTIAL_ID
     )
     async with hosted_simulator(config, threaded=threaded) as host:
-        if documented_headers:
-            documented_day_headers(host)
         vt = VirtualTime(host)
         vt.request_timeout_s = request_timeout_s
         vt.install(env.monkeypatch)

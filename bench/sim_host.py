@@ -8,7 +8,6 @@ loop thread's ``time.thread_time()``, which is how the CPU cost of a refresh is 
 from __future__ import annotations
 
 import asyncio
-from collections import deque
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 import threading
@@ -16,7 +15,6 @@ from typing import Any
 
 from simulator.config import SimulatorConfig
 from simulator.core import Simulator
-from simulator.ratelimit import Decision
 from simulator.testing import RunningSimulator, run_simulator
 
 
@@ -86,36 +84,3 @@ async def hosted_simulator(config: SimulatorConfig, *, threaded: bool) -> AsyncI
         loop.call_soon_threadsafe(stop.set)
         thread.join(30)
         loop.close()
-
-
-DAY_LIMIT = 100_000
-"""The documented day limit (``X-RateLimit-Limit-1``) the benchmark's simulator reports."""
-
-
-def documented_day_headers(host: SimHost, day_limit: int = DAY_LIMIT) -> None:
-    """Make the simulator's ``X-RateLimit-*-1`` headers the day limit the docs describe.
-
-    The simulator fills ``X-RateLimit-Limit-1``/``-Remaining-1`` with its *per-window*
-    figures (120 per 60 s); the developer docs define ``-1`` as the *day* limit, and the
-    client reads them so (``RateBudget._update_daily``). Left as is, every big cycle ends
-    with ``Remaining-1`` near 24 and the client caps the next cycle to it. The bench rewrites
-    the two headers at run time (a per-client count of accepted requests over the last
-    24 simulated hours); the simulator's files are untouched.
-    """
-    limiter = host.sim.limiter
-    original = limiter.check
-    accepted: dict[str, deque[float]] = {}
-
-    def check(key: str, now: float) -> Decision:
-        decision = original(key, now)
-        log = accepted.setdefault(key, deque())
-        while log and log[0] <= now - 86400:
-            log.popleft()
-        if decision.allowed:
-            log.append(now)
-        if "X-RateLimit-Limit-1" in decision.headers:
-            decision.headers["X-RateLimit-Limit-1"] = str(day_limit)
-            decision.headers["X-RateLimit-Remaining-1"] = str(max(0, day_limit - len(log)))
-        return decision
-
-    host.call(setattr, limiter, "check", check)

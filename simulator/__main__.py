@@ -35,6 +35,9 @@ def parse_args(argv: list[str]) -> SimulatorConfig:
     parser.add_argument("--scenario", choices=SCENARIOS, default="default")
     parser.add_argument("--rate-limit", default="120/60", help="requests/seconds, e.g. 120/60")
     parser.add_argument("--burst", type=int, default=10, help="requests per second (0: off)")
+    parser.add_argument(
+        "--daily-limit", type=int, default=100_000, help="requests per sliding 24 h (0: off)"
+    )
     parser.add_argument("--time-scale", type=float, default=1.0)
     parser.add_argument("--token-expires-in", type=int, default=3599)
     parser.add_argument("--start-time", help="ISO 8601, e.g. 2026-05-01T10:00:00+00:00")
@@ -49,6 +52,7 @@ def parse_args(argv: list[str]) -> SimulatorConfig:
         rate_limit=limit,
         rate_window=window,
         burst_limit=args.burst,
+        daily_limit=args.daily_limit,
         time_scale=args.time_scale,
         token_expires_in=args.token_expires_in,
         start_time=start,

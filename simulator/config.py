@@ -18,7 +18,8 @@ SCENARIOS: tuple[str, ...] = ("default", "quirks", "overdue", "privacy", "empty"
 class SimulatorConfig:
     """Every knob of the simulator.
 
-    ``rate_limit``/``burst_limit`` of 0 or less disable that limit. ``time_scale`` 0 freezes
+    ``rate_limit``/``burst_limit``/``daily_limit`` of 0 or less disable that limit
+    (``daily_limit``: requests per client over a sliding 24 h). ``time_scale`` 0 freezes
     the clock: time then moves only through ``Simulator.advance``. ``autonomous`` False keeps
     the cars from leaving on trips or raising alerts by themselves (control API only).
     """
@@ -29,6 +30,7 @@ class SimulatorConfig:
     rate_limit: int = 120
     rate_window: float = 60.0
     burst_limit: int = 10
+    daily_limit: int = 100_000
     time_scale: float = 1.0
     token_expires_in: int = 3599
     start_time: datetime | None = None

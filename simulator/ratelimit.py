@@ -1,4 +1,4 @@
-"""Sliding-window rate limits per client: a long window plus a one-second burst."""
+"""Sliding-window rate limits per client: a window, a one-second burst and a day."""
 
 from __future__ import annotations
 
@@ -16,37 +16,51 @@ class Decision:
 
 
 class SlidingWindowLimiter:
-    """``limit`` requests per ``window`` seconds and ``burst`` per second, per key.
+    """Per key: ``limit`` per ``window`` s, ``burst`` per second, ``daily_limit`` per day.
 
-    Timestamps come from the simulated clock. Rejected requests are not recorded, so they do
-    not consume budget. A limit of 0 or less is off; ``override`` (set by the
-    ``shrink_limit`` fault) replaces the window limit, and there 0 means "nothing passes".
+    Timestamps come from the simulated clock; every window slides. Rejected requests are not
+    recorded, so they do not consume budget. A limit of 0 or less is off; ``override`` (set
+    by the ``shrink_limit`` fault) replaces the window limit (not the day limit), and there
+    0 means "nothing passes".
+
+    Headers: ``X-RateLimit-Limit``/``-Remaining`` report the window, ``-1`` the day and
+    ``-2`` the burst. A refusal adds ``X-RateLimit-Reset``/``Retry-After``: whole seconds
+    until every exhausted limit has a free slot again.
     """
 
     BURST_WINDOW = 1.0
+    DAY_WINDOW = 86_400.0
 
-    def __init__(self, limit: int, window: float, burst: int) -> None:
+    def __init__(self, limit: int, window: float, burst: int, daily_limit: int = 0) -> None:
         self.limit = limit
         self.window = window
         self.burst = burst
+        self.daily_limit = daily_limit
         self.override: int | None = None
         self._log: dict[str, deque[float]] = {}
+        self._day_log: dict[str, deque[float]] = {}
 
     def check(self, key: str, now: float) -> Decision:
         """Record the request at ``now`` if allowed."""
-        log = self._log.setdefault(key, deque())
-        while log and log[0] <= now - self.window:
-            log.popleft()
+        log = _pruned(self._log.setdefault(key, deque()), now - self.window)
+        day_log = _pruned(self._day_log.setdefault(key, deque()), now - self.DAY_WINDOW)
         in_burst = [t for t in log if t > now - self.BURST_WINDOW]
+        resets: list[float] = []
         limit = self.window_limit
         if limit is not None and len(log) >= limit:
-            reset = (log[-limit] if limit else now) + self.window - now
-            return Decision(allowed=False, headers=self._headers(len(log), len(in_burst), reset))
+            resets.append((log[-limit] if limit else now) + self.window - now)
+        if self.daily_limit > 0 and len(day_log) >= self.daily_limit:
+            resets.append(day_log[-self.daily_limit] + self.DAY_WINDOW - now)
         if self.burst > 0 and len(in_burst) >= self.burst:
-            reset = in_burst[-self.burst] + self.BURST_WINDOW - now
-            return Decision(allowed=False, headers=self._headers(len(log), len(in_burst), reset))
+            resets.append(in_burst[-self.burst] + self.BURST_WINDOW - now)
+        if resets:
+            headers = self._headers(len(log), len(day_log), len(in_burst), max(resets))
+            return Decision(allowed=False, headers=headers)
         log.append(now)
-        return Decision(allowed=True, headers=self._headers(len(log), len(in_burst) + 1, None))
+        if self.daily_limit > 0:
+            day_log.append(now)
+        headers = self._headers(len(log), len(day_log), len(in_burst) + 1, None)
+        return Decision(allowed=True, headers=headers)
 
     @property
     def window_limit(self) -> int | None:
@@ -55,15 +69,17 @@ class SlidingWindowLimiter:
             return self.override
         return self.limit if self.limit > 0 else None
 
-    def _headers(self, used: int, used_burst: int, reset: float | None) -> dict[str, str]:
+    def _headers(
+        self, used: int, used_day: int, used_burst: int, reset: float | None
+    ) -> dict[str, str]:
         headers: dict[str, str] = {}
         limit = self.window_limit
         if limit is not None:
-            remaining = str(max(0, limit - used))
             headers["X-RateLimit-Limit"] = str(limit)
-            headers["X-RateLimit-Remaining"] = remaining
-            headers["X-RateLimit-Limit-1"] = str(limit)
-            headers["X-RateLimit-Remaining-1"] = remaining
+            headers["X-RateLimit-Remaining"] = str(max(0, limit - used))
+        if self.daily_limit > 0:
+            headers["X-RateLimit-Limit-1"] = str(self.daily_limit)
+            headers["X-RateLimit-Remaining-1"] = str(max(0, self.daily_limit - used_day))
         if self.burst > 0:
             headers["X-RateLimit-Limit-2"] = str(self.burst)
             headers["X-RateLimit-Remaining-2"] = str(max(0, self.burst - used_burst))
@@ -76,6 +92,14 @@ class SlidingWindowLimiter:
     def reset(self) -> None:
         """Forget every recorded request."""
         self._log.clear()
+        self._day_log.clear()
+
+
+def _pruned(log: deque[float], cutoff: float) -> deque[float]:
+    """``log`` without the timestamps at or before ``cutoff`` (oldest first, in place)."""
+    while log and log[0] <= cutoff:
+        log.popleft()
+    return log
 
 
 class Stats:
