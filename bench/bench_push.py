@@ -11,14 +11,8 @@ deliveries (trip starts and ends, charging changes), so after the day each car g
 
 from __future__ import annotations
 
-from dataclasses import replace
 import time
 
-import pytest
-
-from custom_components.psa_connected_car import push_registration
-from custom_components.psa_connected_car.api.monitors import MonitorKind, MonitorRequest
-from custom_components.psa_connected_car.coordinator import VehicleData
 from simulator.world.alerts import ALERT_TYPES
 
 from .env import BenchEnv
@@ -27,24 +21,15 @@ from .results import say, write_part
 from .truth import percentile
 
 HOURS = 24.0
-REFRESH_EVENT_S = 60
 CARS = 5
 ALERT_PROBES = 12
 
 
-@pytest.mark.parametrize("variant", ["as-is", "status-refresh-60s", "status-refresh-60s-keep-poll"])
-async def test_push_day(bench_env: BenchEnv, variant: str) -> None:
-    """The variants are what-ifs, not the integration: see ``_refresh_status``.
-
-    ``-keep-poll`` also keeps the polling timer when a push is applied (see
-    ``VirtualCoordinator.async_apply_push``).
-    """
+async def test_push_day(bench_env: BenchEnv) -> None:
+    """5 cars, the efficiency day, push on."""
     wall = time.perf_counter()
-    if variant != "as-is":
-        _refresh_status(bench_env)
     config = bench_config(CARS)
     async with open_stack(bench_env, config, push=True) as h:
-        h.vt.keep_schedule_on_push = variant.endswith("keep-poll")
         registration = h.api_requests()
         assert h.sim.push.callbacks, "push did not register"
         monitors = len(h.sim.push.monitors)
@@ -97,35 +82,11 @@ async def test_push_day(bench_env: BenchEnv, variant: str) -> None:
             "reads": dict(h.reads),
             "wall_s": time.perf_counter() - wall,
         }
-    result["variant"] = variant
-    write_part("push_5" if variant == "as-is" else f"push_5_{variant}", result)
+    write_part("push_5", result)
     lat = result["latency_ms"]
     say(
         bench_env.capsys,
-        f"\npush {CARS} cars ({variant}): latency p50 {lat['p50']:.1f} ms p95 {lat['p95']:.1f} ms"
+        f"\npush {CARS} cars: latency p50 {lat['p50']:.1f} ms p95 {lat['p95']:.1f} ms"
         f" (n={lat['n']}),"
         f" {result['requests_per_car_hour']:.1f} req/car-h ({result['wall_s']:.0f} s wall)",
     )
-
-
-def _refresh_status(env: BenchEnv) -> None:
-    """What-if: the status monitor asks for ``refreshEvent`` (the API's re-notification).
-
-    The status monitor ORs five ``onChange`` triggers. After a trip the car uploads twice
-    with a change (trip end, then the doors locking a minute later), so the monitor stays
-    *satisfied*, and a satisfied monitor notifies again only after ``refreshEvent``
-    (developer docs, monitor setup), which the integration does not set: the next trip
-    start is then not pushed. This variant sets it to 60 s, by wrapping
-    ``push_registration.wanted_monitors`` for the run, to measure what that would change.
-    """
-    original = push_registration.wanted_monitors
-
-    def wanted(item: VehicleData) -> list[MonitorRequest]:
-        return [
-            replace(request, refresh_s=REFRESH_EVENT_S)
-            if request.kind is MonitorKind.STATUS
-            else request
-            for request in original(item)
-        ]
-
-    env.monkeypatch.setattr(push_registration, "wanted_monitors", wanted)

@@ -18,3 +18,20 @@ class BenchEnv:
     monkeypatch: pytest.MonkeyPatch
     capsys: pytest.CaptureFixture[str]
     caplog: pytest.LogCaptureFixture
+
+
+@pytest.fixture
+def bench_env(  # noqa: PLR0917 - pytest passes fixtures by position
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    socket_enabled: None,
+    current_request_with_host: None,
+) -> BenchEnv:
+    """Home Assistant, loopback sockets (simulator, webhook), a request context for OAuth.
+
+    Shared by the benchmark scenarios and the soak (their conftests import it).
+    """
+    return BenchEnv(hass, hass_client_no_auth, monkeypatch, capsys, caplog)

@@ -88,7 +88,6 @@ class VirtualTime:
         self.coordinators: list[VirtualCoordinator] = []
         self.on_push_applied: Callable[[str], None] | None = None
         self.request_timeout_s: float | None = None
-        self.keep_schedule_on_push = False
         self.timers: list[tuple[float, int, HassJob[..., Any]]] = []
         self._timer_seq = 0
         self.hass: HomeAssistant | None = None
@@ -297,17 +296,8 @@ class VirtualCoordinator(PsaCoordinator):
         status: VehicleStatus | None = None,
         alerts: tuple[Alert, ...] | None = None,
     ) -> bool:
-        """Apply a push, then tell the harness (the entity states are written by now).
-
-        ``VirtualTime.keep_schedule_on_push`` is a what-if: Home Assistant's
-        ``async_set_updated_data`` (used by the integration) restarts the polling timer, so
-        pushes more frequent than the interval hold every car's poll back; with the flag
-        the poll stays when it was due.
-        """
-        due = self.due_at
+        """Apply a push, then tell the harness (the entity states are written by now)."""
         known = super().async_apply_push(vehicle_id, status=status, alerts=alerts)
-        if self.vt.keep_schedule_on_push and due is not None:
-            self.due_at = due
         if known and self.vt.on_push_applied is not None:
             self.vt.on_push_applied(vehicle_id)
         return known

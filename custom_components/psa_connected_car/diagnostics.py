@@ -78,7 +78,10 @@ def _jsonable(value: Any) -> Any:
 
 def _vehicle(data: VehicleData) -> dict[str, Any]:
     """One car's data; the car is listed, not keyed, so no identifier escapes."""
-    redacted: dict[str, Any] = async_redact_data(_jsonable(data), TO_REDACT_DATA)
+    plain = _jsonable(data)
+    # The status the alerts were read with is bookkeeping, mostly the status again.
+    plain["alerts_read_with_status_of"] = (plain.pop("alerts_status") or {}).get("updated_at")
+    redacted: dict[str, Any] = async_redact_data(plain, TO_REDACT_DATA)
     return redacted
 
 

@@ -184,7 +184,9 @@ class FlowDriver:
         self, result: ConfigFlowResult, username: str = DEMO_USER, consent: bool = True
     ) -> str:
         """Log in with the authorize address the form shows; return the final address."""
-        url = result["description_placeholders"]["authorize_url"]
+        placeholders = result["description_placeholders"]
+        assert placeholders is not None, result
+        url = placeholders["authorize_url"]
 
         async with aiohttp.ClientSession() as http:
             return await self.running.login(

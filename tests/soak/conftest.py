@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import os
 
-from homeassistant.core import HomeAssistant
 import pytest
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from bench.env import BenchEnv
+from bench.env import bench_env  # noqa: F401  (the fixture the harness needs)
 
 
 def soak_requested(config: pytest.Config) -> bool:
@@ -30,17 +28,3 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("soak") is not None:
             item.add_marker(skip)
-
-
-@pytest.fixture
-def soak_env(  # noqa: PLR0917 - pytest passes fixtures by position
-    hass: HomeAssistant,
-    hass_client_no_auth: ClientSessionGenerator,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    caplog: pytest.LogCaptureFixture,
-    socket_enabled: None,
-    current_request_with_host: None,
-) -> BenchEnv:
-    """What the benchmark harness needs (``bench.harness.open_stack``)."""
-    return BenchEnv(hass, hass_client_no_auth, monkeypatch, capsys, caplog)

@@ -115,10 +115,10 @@ def _unhandled(caplog: pytest.LogCaptureFixture) -> list[str]:
     return found
 
 
-async def test_soak(soak_env: BenchEnv) -> None:
+async def test_soak(bench_env: BenchEnv) -> None:
     config = bench_config(CARS, seed=7, autonomous=True, rate_limit=LIMIT)
     async with open_stack(
-        soak_env, config, request_timeout_s=REQUEST_TIMEOUT_S, loop_debug=True
+        bench_env, config, request_timeout_s=REQUEST_TIMEOUT_S, loop_debug=True
     ) as h:
         hass, entry, sim = h.hass, h.entry, h.sim
         entry_id = entry.entry_id
@@ -192,13 +192,13 @@ async def test_soak(soak_env: BenchEnv) -> None:
         assert sim.tokens.lookup_access(token["access_token"], sim.clock.timestamp()) is not None
         assert h.unavailable_entities() == []
         assert stats["requests"]["access_token"] >= HOURS  # hourly token refreshes
-        assert _unhandled(soak_env.caplog) == []
+        assert _unhandled(bench_env.caplog) == []
         # The fault paths were taken (a soak that injects nothing proves nothing).
-        messages = [record.getMessage() for record in soak_env.caplog.records]
+        messages = [record.getMessage() for record in bench_env.caplog.records]
         assert any("Access token rejected" in m for m in messages), "no 401 path"
         assert soak.spikes == 0 or any("no answer within" in m for m in messages)
         assert any("answer is not JSON" in m or "Bad Gateway" in m for m in messages)
-        with soak_env.capsys.disabled():
+        with bench_env.capsys.disabled():
             print(  # noqa: T201
                 f"\nsoak {HOURS:g} h: {len(h.refreshes)} refreshes, {stats['total']} requests,"
                 f" peak {stats['peak_window']}/{LIMIT} per 60 s, {soak.injected_429} injected"
@@ -206,18 +206,18 @@ async def test_soak(soak_env: BenchEnv) -> None:
             )
 
 
-async def test_setup_within_the_burst_limit(soak_env: BenchEnv) -> None:
+async def test_setup_within_the_burst_limit(bench_env: BenchEnv) -> None:
     """Login, account check and first refresh of 3 cars stay within 10 requests a second.
 
     The flow's account check and the entry share one rate budget (one per client id).
     """
-    async with open_stack(soak_env, bench_config(CARS, seed=7), loop_debug=True) as h:
+    async with open_stack(bench_env, bench_config(CARS, seed=7), loop_debug=True) as h:
         assert h.host.call(h.sim.stats)["rate_limited"] == 0
 
 
-async def test_reauth_survives_a_failed_account_check(soak_env: BenchEnv) -> None:
+async def test_reauth_survives_a_failed_account_check(bench_env: BenchEnv) -> None:
     """One 5xx on ``/user`` while the person logs in again must not leave the entry stuck."""
-    async with open_stack(soak_env, bench_config(CARS, seed=7), loop_debug=True) as h:
+    async with open_stack(bench_env, bench_config(CARS, seed=7), loop_debug=True) as h:
         hass = h.hass
         h.window_start = float("inf")
         h.host.call(h.sim.revoke_tokens, "all")
