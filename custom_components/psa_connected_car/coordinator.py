@@ -252,7 +252,12 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
     def _calls_available(self) -> int:
         budget = self.client.rate_budget
         interval = self.cadence.total_seconds()
-        return calls_for_cycle(budget.limit, budget.window_s, interval, budget.remaining)
+        wanted = calls_for_cycle(budget.limit, budget.window_s, interval, budget.limit)
+        # Paced by the burst limit, a cycle also gets the slots that leave the window
+        # meanwhile: the previous cycle's, sent one cadence earlier at the same pace.
+        pacing_s = wanted / budget.burst_limit
+        available = budget.available_within(pacing_s)
+        return calls_for_cycle(budget.limit, budget.window_s, interval, available)
 
     @staticmethod
     def _maintenance_due(known: VehicleData | None) -> bool:

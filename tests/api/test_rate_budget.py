@@ -164,3 +164,24 @@ def test_retry_after_headers() -> None:
     assert retry_after_from_headers({"Retry-After": "-1", "X-RateLimit-Reset": "3"}) == 3
     assert retry_after_from_headers({"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}) is None
     assert retry_after_from_headers({}) is None
+
+
+async def test_available_within_counts_the_slots_that_free_up() -> None:
+    clock = FakeClock()
+    budget = _budget(clock, limit=10, window_s=60, burst_limit=10)
+    await _send(budget, clock, 8, 1.0)  # sent at 0..7 s, now 8 s
+    clock.advance(52.5)  # now 60.5 s: the first request has left the window
+    assert budget.remaining == 3
+    assert budget.available_within(0) == 3
+    assert budget.available_within(3) == 6  # those sent at 1, 2 and 3 s leave too
+    assert budget.available_within(60) == 10
+    budget.note_rate_limited(5)
+    assert budget.available_within(3) == 0
+    assert budget.available_within(6) == 9  # only the one sent at 7 s still counts
+
+
+async def test_available_within_respects_the_daily_budget() -> None:
+    clock = FakeClock()
+    budget = _budget(clock, limit=10, window_s=60, burst_limit=10)
+    budget.update_from_headers({"X-RateLimit-Limit-1": "1000", "X-RateLimit-Remaining-1": "4"})
+    assert budget.available_within(60) == 4

@@ -89,6 +89,24 @@ class RateBudget:
             remaining = min(remaining, self._daily_remaining)
         return remaining
 
+    def available_within(self, seconds: float) -> int:
+        """Requests that can be sent between now and ``seconds`` from now.
+
+        What is left now, plus the requests that leave the sliding window meanwhile: a
+        cycle paced over a few seconds may use the slots its predecessor frees.
+        """
+        now = self._clock()
+        self._prune(now)
+        if self._blocked_until > now + seconds:
+            return 0
+        still_counted = len(self._sent) - bisect.bisect_right(
+            self._sent, now + seconds - self._window_s
+        )
+        available = max(0, self._limit - still_counted)
+        if self._daily_remaining:
+            available = min(available, self._daily_remaining)
+        return available
+
     @property
     def blocked_for(self) -> float:
         """Seconds before the next request may be sent (0 when it may go now)."""
