@@ -262,7 +262,7 @@ class Harness:
             vid: (item.refreshed_at, item.status.updated_at if item.status else None)
             for vid, item in (self.coordinator.data or {}).items()
         }
-        fast = self.coordinator.update_interval == timedelta(minutes=1)
+        fast = self.coordinator.cadence == timedelta(minutes=1)
         status_before = self.route_requests("getVehicleStatus")
         waited = self.vt.budget_wait_s
         wall, thread_cpu, process_cpu = time.perf_counter(), time.thread_time(), time.process_time()

@@ -336,27 +336,29 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
         elif not missing:
             self._no_data_logged.discard(key)
 
+    def _cadence_s(self, data: dict[str, VehicleData]) -> int:
+        options = self.config_entry.options
+        if options.get(CONF_UPDATE_POLICY) == POLICY_FIXED:
+            # A fixed interval reads every car each cycle: it may not go below the floor.
+            budget = self.client.rate_budget
+            floor = minimum_interval_s(len(data), budget.limit, budget.window_s)
+            return max(floor, int(options.get(CONF_SCAN_INTERVAL, floor)))
+        # The automatic policy needs no floor: each cycle reads what its budget share allows.
+        if any(item.refreshed_at is None and item.available for item in data.values()):
+            # A car the budget did not reach yet (not one that failed): its entities wait.
+            return int(ACTIVE_INTERVAL.total_seconds())
+        active = any(item.is_active for item in data.values())
+        wanted = ACTIVE_INTERVAL if active else PARKED_INTERVAL
+        if self.push_safety_interval is not None:
+            wanted = max(wanted, self.push_safety_interval)
+        return int(wanted.total_seconds())
+
     def _plan_next_interval(
         self, data: dict[str, VehicleData], spent: timedelta = timedelta(0)
     ) -> None:
         """Choose the cadence, then start the next cycle that long after this one started."""
-        budget = self.client.rate_budget
-        floor = minimum_interval_s(len(data), budget.limit, budget.window_s)
-        options = self.config_entry.options
-        if options.get(CONF_UPDATE_POLICY) == POLICY_FIXED:
-            # A fixed interval reads every car each cycle: it may not go below the floor.
-            wanted = max(floor, int(options.get(CONF_SCAN_INTERVAL, floor)))
-        elif any(item.is_active for item in data.values()):
-            wanted = int(ACTIVE_INTERVAL.total_seconds())
-        else:
-            wanted = int(PARKED_INTERVAL.total_seconds())
-        if (
-            self.push_safety_interval is not None
-            and options.get(CONF_UPDATE_POLICY) != POLICY_FIXED
-        ):
-            wanted = max(wanted, int(self.push_safety_interval.total_seconds()))
-        # The automatic policy needs no floor: each cycle reads what its budget share allows.
-        self.cadence = timedelta(seconds=wanted)
+        self.cadence = timedelta(seconds=self._cadence_s(data))
+        wanted = int(self.cadence.total_seconds())
         # Home Assistant counts the interval from the end of a refresh; a cycle paced by the
         # burst limit would otherwise stretch every period by its own length.
         waited = min(int(spent.total_seconds()), wanted // 2)

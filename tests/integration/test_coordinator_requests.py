@@ -121,3 +121,28 @@ async def test_one_rate_budget_per_client_id_survives_a_reload(
     await hass.async_block_till_done()
     assert entry.runtime_data.client.rate_budget is budget
     assert shared_rate_budget(hass, "another application") is not budget
+
+
+async def test_a_car_not_read_yet_is_read_at_the_next_minute(
+    hass: HomeAssistant, setup_integration: Setup
+) -> None:
+    """With many cars the first cycles cannot read them all: no 5 or 30 min wait for those."""
+    entry, _running = setup_integration
+    coordinator = _coordinator(entry)
+    car = next(iter(coordinator.data))
+    every_car_read = dict(coordinator.data)
+    for item in every_car_read.values():
+        assert item.refreshed_at is not None
+    waiting = {**every_car_read, car: replace(every_car_read[car], refreshed_at=None)}
+    failed = {**waiting, car: replace(waiting[car], available=False)}
+    push_safety = timedelta(minutes=30)
+
+    coordinator.data = waiting
+    coordinator.async_set_push_active(push_safety)
+    assert coordinator.cadence == timedelta(minutes=1)
+    coordinator.data = failed  # a car that failed waits for the normal cadence
+    coordinator.async_set_push_active(push_safety)
+    assert coordinator.cadence == push_safety
+    coordinator.data = every_car_read
+    coordinator.async_set_push_active(None)
+    assert coordinator.cadence == timedelta(minutes=1)  # the third car is driving
