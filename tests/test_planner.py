@@ -2,11 +2,52 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
+from custom_components.psa_connected_car.api import Charging, Energy, Vehicle, VehicleStatus
 from custom_components.psa_connected_car.planner import (
+    automatic_cadence,
     calls_for_cycle,
+    car_due,
     minimum_interval_s,
     plan_cycle,
 )
+from custom_components.psa_connected_car.vehicle_data import VehicleData
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+PUSH_SAFETY = timedelta(minutes=30)
+
+
+def _car(
+    *, moving: bool = False, charging: str | None = None, read_ago: timedelta | None = None
+) -> VehicleData:
+    electric = None
+    if charging is not None:
+        plug = Charging(True, charging, None, None, None, None)  # noqa: FBT003
+        electric = Energy("Electric", 50.0, 150.0, plug, None, NOW)
+    status = VehicleStatus(
+        NOW,
+        None,
+        electric,
+        1000.0,
+        None,
+        moving,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    )
+    return VehicleData(
+        vehicle=Vehicle("id", "VIN", "Peugeot", "e-208", "Electric"),
+        status=status,
+        refreshed_at=None if read_ago is None else NOW - read_ago,
+    )
 
 
 def test_every_car_fits_a_roomy_budget() -> None:
@@ -45,3 +86,42 @@ def test_a_cycle_sends_at_most_80_percent_of_a_window() -> None:
     assert calls_for_cycle(120, 60, 300, 120) == 96  # a long interval does not burst
     assert calls_for_cycle(120, 60, 30, 120) == 48
     assert calls_for_cycle(120, 60, 60, 10) == 10  # what the window still allows
+
+
+def test_cadence_without_push_follows_driving() -> None:
+    parked, driving = _car(read_ago=timedelta(0)), _car(moving=True, read_ago=timedelta(0))
+    assert automatic_cadence([parked], None) == timedelta(minutes=5)
+    assert automatic_cadence([parked, driving], None) == timedelta(minutes=1)
+
+
+def test_a_car_not_read_yet_comes_next_minute_a_failed_one_does_not() -> None:
+    read = _car(read_ago=timedelta(0))
+    assert automatic_cadence([read, _car()], PUSH_SAFETY) == timedelta(minutes=1)
+    failed = VehicleData(vehicle=read.vehicle, available=False)
+    assert automatic_cadence([read, failed], PUSH_SAFETY) == PUSH_SAFETY
+
+
+def test_with_push_only_a_charging_battery_keeps_the_parked_cadence() -> None:
+    driving = _car(moving=True, read_ago=timedelta(0))
+    charging = _car(charging="InProgress", read_ago=timedelta(0))
+    finished = _car(charging="Finished", read_ago=timedelta(0))
+    assert automatic_cadence([driving], PUSH_SAFETY) == PUSH_SAFETY
+    assert automatic_cadence([driving, finished], PUSH_SAFETY) == PUSH_SAFETY
+    assert automatic_cadence([driving, charging], PUSH_SAFETY) == timedelta(minutes=5)
+
+
+def test_without_push_every_cycle_reads_every_car() -> None:
+    assert car_due(_car(read_ago=timedelta(seconds=1)), NOW, None)
+    assert car_due(None, NOW, PUSH_SAFETY)
+    assert car_due(_car(), NOW, PUSH_SAFETY)
+
+
+def test_with_push_a_car_is_due_at_its_own_cadence() -> None:
+    def due(read_ago: timedelta, charging: str | None = None) -> bool:
+        return car_due(_car(charging=charging, read_ago=read_ago), NOW, PUSH_SAFETY)
+
+    assert not due(timedelta(minutes=29))
+    assert due(timedelta(minutes=29, seconds=30))  # within the tolerance of a cycle
+    assert not due(timedelta(minutes=4), charging="InProgress")
+    assert due(timedelta(minutes=5), charging="InProgress")
+    assert not due(timedelta(minutes=5), charging="Stopped")

@@ -11,7 +11,7 @@ from .api import Alert, Maintenance
 from .const import EVENT_ALERT, EVENT_SERVICE_DUE
 
 if TYPE_CHECKING:
-    from .coordinator import VehicleData
+    from .vehicle_data import VehicleData
 
 STATE_RAISED = "raised"
 STATE_CLEARED = "cleared"

@@ -15,7 +15,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api.models import Charging, VehicleStatus
-from .coordinator import PsaConfigEntry, VehicleData
+from .coordinator import PsaConfigEntry
 from .entity import (
     PsaEntity,
     PsaEntityDescription,
@@ -23,6 +23,7 @@ from .entity import (
     async_add_vehicle_entities,
     has_maintenance,
 )
+from .vehicle_data import VehicleData
 
 PARALLEL_UPDATES = 0
 

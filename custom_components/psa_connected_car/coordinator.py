@@ -18,7 +18,6 @@ from .alert_events import AlertEventDispatcher
 from .api import (
     Alert,
     AuthenticationError,
-    Maintenance,
     PsaClient,
     PsaError,
     RateLimitedError,
@@ -27,7 +26,6 @@ from .api import (
     mask_vin,
 )
 from .const import (
-    ACTIVE_INTERVAL,
     ALERTS_RECHECK_INTERVAL,
     CONF_ALERT_LOCALE,
     CONF_SCAN_INTERVAL,
@@ -39,34 +37,18 @@ from .const import (
     POLICY_FIXED,
     VEHICLE_LIST_INTERVAL,
 )
-from .planner import calls_for_cycle, minimum_interval_s, plan_cycle
+from .planner import (
+    automatic_cadence,
+    calls_for_cycle,
+    car_due,
+    minimum_interval_s,
+    plan_cycle,
+)
+from .vehicle_data import VehicleData
 from .vehicle_registry import VehicleRegistry
 
 _LOGGER = logging.getLogger(__name__)
-ACTIVE_IGNITION = frozenset({"Start", "StartUp"})
 CONCURRENT_VEHICLES = 4
-
-
-@dataclass(frozen=True, slots=True)
-class VehicleData:
-    """Everything known about one car after a refresh."""
-
-    vehicle: Vehicle
-    status: VehicleStatus | None = None
-    maintenance: Maintenance | None = None
-    alerts: tuple[Alert, ...] = ()
-    available: bool = True
-    maintenance_fetched_at: datetime | None = None
-    refreshed_at: datetime | None = None
-    alerts_fetched_at: datetime | None = None
-    alerts_status: VehicleStatus | None = None
-    """The status the alerts were read with: no new upload, no new alert."""
-
-    @property
-    def is_active(self) -> bool:
-        """Driving or ignition on: worth polling often."""
-        status = self.status
-        return status is not None and (bool(status.moving) or status.ignition in ACTIVE_IGNITION)
 
 
 @dataclass
@@ -103,6 +85,7 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
         self.push_safety_interval: timedelta | None = None
         self.cadence = PARKED_INTERVAL
         """Time from the start of one cycle to the start of the next."""
+        self._read_all = False
 
     # -- public helpers ----------------------------------------------------------------
 
@@ -168,7 +151,17 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
     async def async_refresh_vehicle_list(self) -> None:
         """Read the account's car list now instead of waiting up to 12 hours."""
         self._vehicles_fetched_at = None
+        await self.async_refresh_all()
+
+    async def async_refresh_all(self) -> None:
+        """Read every car now, even those push keeps up to date (budget permitting)."""
+        self._read_all = True
         await self.async_refresh()
+
+    async def async_request_refresh(self) -> None:
+        """Someone asked (``homeassistant.update_entity``, a trip start): every car, soon."""
+        self._read_all = True
+        await super().async_request_refresh()
 
     # -- the refresh -------------------------------------------------------------------
 
@@ -244,8 +237,11 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
             known = previous.get(vehicle.id)
             return known.refreshed_at or never if known else never
 
-        ordered = [v.id for v in sorted(vehicles, key=staleness)]
-        due = {v.id for v in vehicles if self._maintenance_due(previous.get(v.id))}
+        now, safety = dt_util.utcnow(), None if self._read_all else self._push_safety()
+        self._read_all = False
+        waiting = [v for v in vehicles if car_due(previous.get(v.id), now, safety)]
+        ordered = [v.id for v in sorted(waiting, key=staleness)]
+        due = {v.id for v in waiting if self._maintenance_due(previous.get(v.id))}
         chosen, with_maintenance = plan_cycle(ordered, due, self._calls_available())
         return set(chosen), with_maintenance
 
@@ -336,28 +332,26 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
         elif not missing:
             self._no_data_logged.discard(key)
 
-    def _cadence_s(self, data: dict[str, VehicleData]) -> int:
+    def _push_safety(self) -> timedelta | None:
+        """The push safety interval, unless the user fixed the interval (which wins)."""
+        if self.config_entry.options.get(CONF_UPDATE_POLICY) == POLICY_FIXED:
+            return None
+        return self.push_safety_interval
+
+    def _cadence(self, data: dict[str, VehicleData]) -> timedelta:
         options = self.config_entry.options
-        if options.get(CONF_UPDATE_POLICY) == POLICY_FIXED:
-            # A fixed interval reads every car each cycle: it may not go below the floor.
-            budget = self.client.rate_budget
-            floor = minimum_interval_s(len(data), budget.limit, budget.window_s)
-            return max(floor, int(options.get(CONF_SCAN_INTERVAL, floor)))
-        # The automatic policy needs no floor: each cycle reads what its budget share allows.
-        if any(item.refreshed_at is None and item.available for item in data.values()):
-            # A car the budget did not reach yet (not one that failed): its entities wait.
-            return int(ACTIVE_INTERVAL.total_seconds())
-        active = any(item.is_active for item in data.values())
-        wanted = ACTIVE_INTERVAL if active else PARKED_INTERVAL
-        if self.push_safety_interval is not None:
-            wanted = max(wanted, self.push_safety_interval)
-        return int(wanted.total_seconds())
+        if options.get(CONF_UPDATE_POLICY) != POLICY_FIXED:
+            return automatic_cadence(data.values(), self.push_safety_interval)
+        # A fixed interval reads every car each cycle: it may not go below the floor.
+        budget = self.client.rate_budget
+        floor = minimum_interval_s(len(data), budget.limit, budget.window_s)
+        return timedelta(seconds=max(floor, int(options.get(CONF_SCAN_INTERVAL, floor))))
 
     def _plan_next_interval(
         self, data: dict[str, VehicleData], spent: timedelta = timedelta(0)
     ) -> None:
         """Choose the cadence, then start the next cycle that long after this one started."""
-        self.cadence = timedelta(seconds=self._cadence_s(data))
+        self.cadence = self._cadence(data)
         wanted = int(self.cadence.total_seconds())
         # Home Assistant counts the interval from the end of a refresh; a cycle paced by the
         # burst limit would otherwise stretch every period by its own length.

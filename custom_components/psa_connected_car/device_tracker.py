@@ -16,8 +16,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api.models import Position
-from .coordinator import PsaConfigEntry, VehicleData
+from .coordinator import PsaConfigEntry
 from .entity import PsaEntity, PsaEntityDescription, async_add_vehicle_entities, has_status
+from .vehicle_data import VehicleData
 
 PARALLEL_UPDATES = 0
 

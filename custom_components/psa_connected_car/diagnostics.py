@@ -13,7 +13,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.redact import async_redact_data
 
 from .const import CONF_ACCOUNT_ID, CONF_CERTIFICATE, CONF_VEHICLES
-from .coordinator import PsaConfigEntry, VehicleData
+from .coordinator import PsaConfigEntry
+from .vehicle_data import VehicleData
 
 TO_REDACT_ENTRY = {
     "token",

@@ -14,7 +14,8 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from .api.brands import BRANDS
 from .api.models import Vehicle
 from .const import DOMAIN, MANUFACTURER_FALLBACK
-from .coordinator import PsaConfigEntry, PsaCoordinator, VehicleData
+from .coordinator import PsaConfigEntry, PsaCoordinator
+from .vehicle_data import VehicleData
 
 
 def has_status(data: VehicleData) -> bool:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence, Set
+from collections.abc import Iterable, Sequence, Set
+from datetime import datetime, timedelta
 import math
 
-from .const import BUDGET_SHARE, CALLS_PER_VEHICLE_CYCLE
+from .const import ACTIVE_INTERVAL, BUDGET_SHARE, CALLS_PER_VEHICLE_CYCLE, PARKED_INTERVAL
+from .vehicle_data import VehicleData
 
 MIN_INTERVAL_S = 30
 """Below this, polling only burns budget: cars upload every minute at best while driving."""
+DUE_TOLERANCE = timedelta(seconds=30)
+"""A car due within this much of a cycle is read by it rather than one cadence later."""
 
 
 def calls_per_cycle(vehicle_count: int) -> int:
@@ -43,3 +47,34 @@ def plan_cycle(
     spare = calls_available - len(chosen) * CALLS_PER_VEHICLE_CYCLE
     with_maintenance = {vid for vid in chosen if vid in maintenance_due}
     return chosen, set(sorted(with_maintenance, key=chosen.index)[: max(0, spare)])
+
+
+def automatic_cadence(cars: Iterable[VehicleData], push_safety: timedelta | None) -> timedelta:
+    """Time from one cycle's start to the next's, for the automatic policy.
+
+    A car the budget has not reached yet (not one that failed) is read at the next minute;
+    otherwise a minute while a car drives and 5 minutes parked. With push, changes of state
+    arrive by themselves and the safety interval applies, but pushes do not announce
+    levels: a charging battery keeps the parked cadence.
+    """
+    items = list(cars)
+    if any(item.refreshed_at is None and item.available for item in items):
+        return ACTIVE_INTERVAL
+    wanted = ACTIVE_INTERVAL if any(item.is_active for item in items) else PARKED_INTERVAL
+    if push_safety is None:
+        return wanted
+    charging = any(item.is_charging for item in items)
+    return max(wanted, PARKED_INTERVAL if charging else push_safety)
+
+
+def car_due(known: VehicleData | None, now: datetime, push_safety: timedelta | None) -> bool:
+    """Whether a cycle should read this car.
+
+    Without push, every cycle reads every car: a parked car read at the driving cadence
+    shows its own trip start sooner. With push, a car is read at the safety interval, a
+    charging one at the parked cadence.
+    """
+    if push_safety is None or known is None or known.refreshed_at is None:
+        return True
+    cadence = PARKED_INTERVAL if known.is_charging else push_safety
+    return now - known.refreshed_at + DUE_TOLERANCE >= cadence

@@ -26,7 +26,7 @@ from homeassistant.helpers.event import async_call_later
 
 from .api import Alert, PsaClient, PsaError, VehicleStatus, mask_vin
 from .const import CONF_ALERT_LOCALE, DOMAIN
-from .coordinator import PsaConfigEntry, PsaCoordinator, VehicleData
+from .coordinator import PsaConfigEntry, PsaCoordinator
 from .push_registration import (
     CLEANUP_KEY,
     CONF_PUSH_SECRET,
@@ -40,6 +40,7 @@ from .push_registration import (
     stored_identity,
 )
 from .push_webhook import LogOnce, PushEvent, PushWebhook, fresh_alerts, status_is_newer
+from .vehicle_data import VehicleData
 
 _LOGGER = logging.getLogger(__name__)
 

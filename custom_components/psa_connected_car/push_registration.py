@@ -39,7 +39,8 @@ from .api import (
 from .const import CONF_PUSH, DOMAIN
 
 if TYPE_CHECKING:
-    from .coordinator import PsaConfigEntry, VehicleData
+    from .coordinator import PsaConfigEntry
+    from .vehicle_data import VehicleData
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from .api.parsing import as_list, as_mapping, parse_timestamp, to_str
 from .push_registration import AUTHORIZATION, PushIdentity
 
 if TYPE_CHECKING:
-    from .coordinator import VehicleData
+    from .vehicle_data import VehicleData
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .api.models import Charging, Energy, VehicleStatus
-from .coordinator import PsaConfigEntry, VehicleData
+from .coordinator import PsaConfigEntry
 from .entity import (
     PsaEntity,
     PsaEntityDescription,
@@ -35,6 +35,7 @@ from .entity import (
     has_maintenance,
     has_status,
 )
+from .vehicle_data import VehicleData
 
 PARALLEL_UPDATES = 0
 

@@ -142,7 +142,32 @@ async def test_a_car_not_read_yet_is_read_at_the_next_minute(
     assert coordinator.cadence == timedelta(minutes=1)
     coordinator.data = failed  # a car that failed waits for the normal cadence
     coordinator.async_set_push_active(push_safety)
-    assert coordinator.cadence == push_safety
+    assert coordinator.cadence == timedelta(minutes=5)  # with push, as a car is charging
     coordinator.data = every_car_read
     coordinator.async_set_push_active(None)
     assert coordinator.cadence == timedelta(minutes=1)  # the third car is driving
+
+
+async def test_with_push_a_charging_battery_is_still_read_every_5_minutes(
+    hass: HomeAssistant, setup_integration: Setup
+) -> None:
+    entry, _running = setup_integration
+    coordinator = _coordinator(entry)
+    charging = {vid: item for vid, item in coordinator.data.items() if item.is_charging}
+    assert len(charging) == 1  # the electric car of the default scenario
+    push_safety = timedelta(minutes=30)
+    coordinator.async_set_push_active(push_safety)
+    assert coordinator.cadence == timedelta(minutes=5)
+
+    car, item = next(iter(charging.items()))
+    assert item.status is not None
+    assert item.status.electric is not None
+    electric = item.status.electric
+    assert electric.charging is not None
+    done = replace(electric, charging=replace(electric.charging, status="Finished"))
+    coordinator.data = {
+        **coordinator.data,
+        car: replace(item, status=replace(item.status, electric=done)),
+    }
+    coordinator.async_set_push_active(push_safety)
+    assert coordinator.cadence == push_safety

@@ -98,7 +98,7 @@ async def test_pushed_alert_updates_entities_and_fires_events_without_polling(
     running.sim.clear_alert(car, alert_id)
     await settle(hass, running)
     assert hass.states.get(critical).state == STATE_ON  # type: ignore[union-attr]
-    await _coordinator(push_setup).async_refresh()
+    await _coordinator(push_setup).async_refresh_all()
     await hass.async_block_till_done()
     assert hass.states.get(critical).state == STATE_OFF  # type: ignore[union-attr]
     assert [e.data["state"] for e in events] == ["raised", "cleared"]
@@ -295,10 +295,10 @@ async def test_deselected_cars_lose_their_monitors(hass: HomeAssistant, push_set
 
 def test_monitors_follow_the_motorization_without_a_status() -> None:
     from custom_components.psa_connected_car.api import Vehicle  # noqa: PLC0415
-    from custom_components.psa_connected_car.coordinator import VehicleData  # noqa: PLC0415
     from custom_components.psa_connected_car.push_registration import (  # noqa: PLC0415
         wanted_monitors,
     )
+    from custom_components.psa_connected_car.vehicle_data import VehicleData  # noqa: PLC0415
 
     def labels(motorization: str | None) -> list[str]:
         vehicle = Vehicle("id", "VIN", "Peugeot", "208", motorization)

@@ -87,7 +87,7 @@ async def test_a_car_driving_without_pushes_falls_back_to_polling(
     running.sim.start_trip(other, duration_s=3600, speed_kmh=50)
     await settle(hass, running)
     assert not coordinator.data[car].is_active  # nothing pushed
-    await coordinator.async_refresh()  # a safety poll sees the car driving
+    await coordinator.async_refresh_all()  # a safety poll sees the car driving
     assert coordinator.data[car].is_active
     assert push_issue(hass, entry) is None
 
@@ -263,7 +263,7 @@ async def test_a_lost_callback_is_registered_again_after_silence(
         del engine.monitors[monitor_id]
     car = cars(running)[0]
     running.sim.start_trip(car, duration_s=3600, speed_kmh=50)
-    await _coordinator(push_setup).async_refresh()
+    await _coordinator(push_setup).async_refresh_all()  # a safety poll sees the trip
 
     await _later(hass, push_setup, push.SILENCE_TIMEOUT)
 

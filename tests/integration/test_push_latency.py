@@ -109,9 +109,9 @@ async def test_requests_per_car_hour(
         if "Remote" in route or "Monitor" in route
     )
     per_cycle = await _cycle_cost(coordinator, running) / car_count
-    running.sim.advance(3 * 3600)  # every car parks
-    await coordinator.async_refresh()
-    assert not any(item.is_active for item in coordinator.data.values())
+    running.sim.advance(12 * 3600)  # every car parks, the electric one is charged
+    await coordinator.async_refresh_all()
+    assert not any(item.is_active or item.is_charging for item in coordinator.data.values())
     push_interval = coordinator.update_interval
     assert push_interval == timedelta(minutes=30)
 
