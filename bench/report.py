@@ -115,21 +115,21 @@ def scale_table(parts: dict[str, Any]) -> list[str]:
         "### 2. Scale: one account, limit 120 / 60 s, every car driving, 60 min measured",
         "",
         "| cars | peak requests in 60 s | 429 (at setup / after) | requests per car-hour"
-        " | p95 staleness, position (s) | p95 data age (s) | bound (s) | p95 / bound |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        " | p95 staleness, position (s) | p95 data age (s) | bound, 2 calls a car (s)"
+        " | p95 / bound | calls per car read | bound at those calls (s) | p95 / that bound |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     names = sorted((k for k in parts if k.startswith("scale_")), key=lambda k: parts[k]["cars"])
     for name in names:
         part = parts[name]
-        label = str(part["cars"])
-        ratio = part["p95_over_bound"]
         rows.append(
-            f"| {label} | {part['peak_window']} |"
+            f"| {part['cars']} | {part['peak_window']} |"
             f" {part['rate_limited_at_setup']} / {part['rate_limited_steady']} |"
             f" {part['requests_per_car_hour']:.1f} |"
             f" {_s(part['staleness_position_driving']['p95'])} |"
             f" {_s(part['data_age_driving']['p95'])} | {part['bound_s']:g} |"
-            f" {_s(ratio, 2)} |"
+            f" {_s(part['p95_over_bound'], 2)} | {_s(part.get('calls_per_read'), 2)} |"
+            f" {_s(part.get('measured_bound_s'))} | {_s(part.get('p95_over_measured_bound'), 2)} |"
         )
     return rows
 
@@ -303,6 +303,16 @@ def targets(parts: dict[str, Any]) -> list[dict[str, Any]]:
                 "met": big["p95_over_bound"] <= BOUND_FACTOR,
             }
         )
+        strict = big.get("p95_over_measured_bound")
+        if strict is not None:
+            found.append(
+                {
+                    "target": "100 cars: the same, bound at the measured calls per car read",
+                    "value": f"{big['calls_per_read']:.2f} calls per read, bound"
+                    f" {big['measured_bound_s']:.0f} s ({strict:.2f}x)",
+                    "met": strict <= BOUND_FACTOR,
+                }
+            )
     ten = parts.get("setup_10")
     if ten is not None:
         setup = ten["setup"]

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from custom_components.psa_connected_car.api import Charging, Energy, Vehicle, VehicleStatus
 from custom_components.psa_connected_car.planner import (
+    alerts_due,
     automatic_cadence,
     calls_for_cycle,
     car_due,
     minimum_interval_s,
     plan_cycle,
+    planned_calls,
 )
 from custom_components.psa_connected_car.vehicle_data import VehicleData
 
@@ -125,3 +128,46 @@ def test_with_push_a_car_is_due_at_its_own_cadence() -> None:
     assert not due(timedelta(minutes=4), charging="InProgress")
     assert due(timedelta(minutes=5), charging="InProgress")
     assert not due(timedelta(minutes=5), charging="Stopped")
+
+
+def test_costs_decide_how_many_cars_fit() -> None:
+    costs = {"a": 1, "b": 2, "c": 1}
+    assert plan_cycle(["a", "b", "c"], set(), 4, costs) == (["a", "b", "c"], set())
+    assert plan_cycle(["a", "b", "c"], {"a", "c"}, 5, costs) == (["a", "b", "c"], {"a"})
+    # Stalest first: a car that does not fit is not overtaken by a cheaper one behind it.
+    assert plan_cycle(["b", "a"], set(), 1, costs) == ([], set())
+
+
+def _alerts_read(car: VehicleData, ago: timedelta) -> VehicleData:
+    return replace(car, alerts_fetched_at=NOW - ago, alerts_status=car.status)
+
+
+def test_alerts_follow_uploads() -> None:
+    parked = _car(read_ago=timedelta(minutes=5))
+    assert alerts_due(parked, parked.status, NOW)  # never read
+    read = _alerts_read(parked, timedelta(minutes=5))
+    assert not alerts_due(read, read.status, NOW)  # no upload since
+    assert read.status is not None
+    uploaded = replace(read.status, updated_at=NOW + timedelta(seconds=30))
+    assert alerts_due(read, uploaded, NOW)
+    assert alerts_due(read, None, NOW)  # no status: nothing to compare with
+    assert alerts_due(_alerts_read(parked, timedelta(hours=1)), read.status, NOW)  # hourly
+
+
+def test_while_driving_alerts_wait_5_minutes() -> None:
+    driving = _car(moving=True, read_ago=timedelta(minutes=1))
+    assert driving.status is not None
+    uploaded = replace(driving.status, updated_at=NOW + timedelta(seconds=30))
+    assert not alerts_due(_alerts_read(driving, timedelta(minutes=4)), uploaded, NOW)
+    assert alerts_due(_alerts_read(driving, timedelta(minutes=5)), uploaded, NOW)
+
+
+def test_planned_calls_count_alerts_unless_surely_skipped() -> None:
+    driving = _car(moving=True, read_ago=timedelta(minutes=1))
+    parked = _car(read_ago=timedelta(minutes=5))
+    assert planned_calls(None, NOW) == 2
+    assert planned_calls(driving, NOW) == 2  # alerts never read
+    assert planned_calls(_alerts_read(driving, timedelta(minutes=1)), NOW) == 1
+    assert planned_calls(_alerts_read(driving, timedelta(minutes=5)), NOW) == 2
+    # A parked car may have uploaded since: its alerts are planned.
+    assert planned_calls(_alerts_read(parked, timedelta(minutes=1)), NOW) == 2

@@ -37,6 +37,8 @@ PARKED_INTERVAL: Final = timedelta(minutes=5)
 MAINTENANCE_INTERVAL: Final = timedelta(hours=6)
 ALERTS_RECHECK_INTERVAL: Final = timedelta(hours=1)
 """Alerts are read with every new upload of the car, and at least this often."""
+ALERTS_WHILE_DRIVING: Final = timedelta(minutes=5)
+"""While driving (an upload every half minute), alerts are read at most this often."""
 VEHICLE_LIST_INTERVAL: Final = timedelta(hours=12)
 BUDGET_SHARE: Final = 0.8
 """Never plan more than this share of the API's rate limit."""

@@ -26,7 +26,6 @@ from .api import (
     mask_vin,
 )
 from .const import (
-    ALERTS_RECHECK_INTERVAL,
     CONF_ALERT_LOCALE,
     CONF_SCAN_INTERVAL,
     CONF_UPDATE_POLICY,
@@ -38,11 +37,13 @@ from .const import (
     VEHICLE_LIST_INTERVAL,
 )
 from .planner import (
+    alerts_due,
     automatic_cadence,
     calls_for_cycle,
     car_due,
     minimum_interval_s,
     plan_cycle,
+    planned_calls,
 )
 from .vehicle_data import VehicleData
 from .vehicle_registry import VehicleRegistry
@@ -86,6 +87,7 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
         self.cadence = PARKED_INTERVAL
         """Time from the start of one cycle to the start of the next."""
         self._read_all = False
+        self._cycle_start = dt_util.utcnow()
 
     # -- public helpers ----------------------------------------------------------------
 
@@ -167,7 +169,7 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
 
     async def _async_update_data(self) -> dict[str, VehicleData]:
         previous = self.data or {}
-        started = dt_util.utcnow()
+        started = self._cycle_start = dt_util.utcnow()
         try:
             vehicles = await self._async_vehicle_list(previous)
             results = await self._async_read_cars(vehicles, previous)
@@ -237,12 +239,13 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
             known = previous.get(vehicle.id)
             return known.refreshed_at or never if known else never
 
-        now, safety = dt_util.utcnow(), None if self._read_all else self._push_safety()
+        now, safety = self._cycle_start, None if self._read_all else self._push_safety()
         self._read_all = False
         waiting = [v for v in vehicles if car_due(previous.get(v.id), now, safety)]
         ordered = [v.id for v in sorted(waiting, key=staleness)]
         due = {v.id for v in waiting if self._maintenance_due(previous.get(v.id))}
-        chosen, with_maintenance = plan_cycle(ordered, due, self._calls_available())
+        costs = {v.id: planned_calls(previous.get(v.id), now) for v in waiting}
+        chosen, with_maintenance = plan_cycle(ordered, due, self._calls_available(), costs)
         return set(chosen), with_maintenance
 
     def _calls_available(self) -> int:
@@ -280,7 +283,8 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
             try:
                 status = await self.client.get_status(vehicle.id)
                 alerts, alerts_fetched_at = base.alerts, base.alerts_fetched_at
-                if self._alerts_due(base, status):
+                # The cycle's start, as planned: a car due a second later waits for the next.
+                if alerts_due(base, status, self._cycle_start):
                     fetched = await self.client.get_alerts(vehicle.id, locale=self._locale)
                     alerts = tuple(alert for alert in fetched if alert.active)
                     alerts_fetched_at = dt_util.utcnow()
@@ -306,18 +310,6 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
             alerts_fetched_at=alerts_fetched_at,
             alerts_status=status,
         )
-
-    @staticmethod
-    def _alerts_due(known: VehicleData, status: VehicleStatus | None) -> bool:
-        """Alerts start and end with an upload of the car: without one, there is nothing new.
-
-        A read every ``ALERTS_RECHECK_INTERVAL`` anyway, in case the API does not tie
-        alerts to uploads as closely as its documents suggest.
-        """
-        fetched = known.alerts_fetched_at
-        if fetched is None or dt_util.utcnow() - fetched >= ALERTS_RECHECK_INTERVAL:
-            return True
-        return status is None or status.updated_at is None or status != known.alerts_status
 
     @property
     def _locale(self) -> str | None:

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Iterable, Mapping, Sequence, Set
 from datetime import datetime, timedelta
 import math
 
-from .const import ACTIVE_INTERVAL, BUDGET_SHARE, CALLS_PER_VEHICLE_CYCLE, PARKED_INTERVAL
+from .api import VehicleStatus
+from .const import (
+    ACTIVE_INTERVAL,
+    ALERTS_RECHECK_INTERVAL,
+    ALERTS_WHILE_DRIVING,
+    BUDGET_SHARE,
+    CALLS_PER_VEHICLE_CYCLE,
+    PARKED_INTERVAL,
+)
 from .vehicle_data import VehicleData
 
 MIN_INTERVAL_S = 30
@@ -35,18 +43,58 @@ def calls_for_cycle(limit: int, window_s: float, interval_s: float, remaining: i
 
 
 def plan_cycle(
-    stalest_first: Sequence[str], maintenance_due: Set[str], calls_available: int
+    stalest_first: Sequence[str],
+    maintenance_due: Set[str],
+    calls_available: int,
+    costs: Mapping[str, int] | None = None,
 ) -> tuple[list[str], set[str]]:
     """Pick the cars read this cycle (status and alerts) and those that also get maintenance.
 
-    Cars are taken stalest first while their two calls fit in ``calls_available``;
-    maintenance, which can wait, only uses what is left.
+    Cars are taken stalest first while their calls (``costs``, two by default) fit in
+    ``calls_available``; maintenance, which can wait, only uses what is left.
     """
-    fits = max(0, calls_available) // CALLS_PER_VEHICLE_CYCLE
-    chosen = list(stalest_first[:fits])
-    spare = calls_available - len(chosen) * CALLS_PER_VEHICLE_CYCLE
-    with_maintenance = {vid for vid in chosen if vid in maintenance_due}
-    return chosen, set(sorted(with_maintenance, key=chosen.index)[: max(0, spare)])
+    chosen: list[str] = []
+    used = 0
+    for vid in stalest_first:
+        cost = (costs or {}).get(vid, CALLS_PER_VEHICLE_CYCLE)
+        if used + cost > calls_available:
+            break
+        chosen.append(vid)
+        used += cost
+    spare = calls_available - used
+    with_maintenance = [vid for vid in chosen if vid in maintenance_due]
+    return chosen, set(with_maintenance[: max(0, spare)])
+
+
+def alerts_due(known: VehicleData, status: VehicleStatus | None, now: datetime) -> bool:
+    """Whether to read the car's alerts along with this ``status``.
+
+    Alerts start and end with an upload of the car: without one there is nothing new.
+    While it drives the car uploads every half minute, so alerts are read at most every
+    ``ALERTS_WHILE_DRIVING`` then. And at least every ``ALERTS_RECHECK_INTERVAL``, in case
+    the API does not tie alerts to uploads as closely as its documents suggest.
+    """
+    fetched = known.alerts_fetched_at
+    if fetched is None or now - fetched >= ALERTS_RECHECK_INTERVAL:
+        return True
+    if known.is_active and now - fetched < ALERTS_WHILE_DRIVING:
+        return False
+    return status is None or status.updated_at is None or status != known.alerts_status
+
+
+def planned_calls(known: VehicleData | None, now: datetime) -> int:
+    """Requests to plan for the car: its status, and its alerts unless surely not due.
+
+    Only a driving car whose alerts were read recently is sure to skip them, whatever
+    its new status says; any other car may have uploaded since.
+    """
+    fetched = known.alerts_fetched_at if known is not None else None
+    recent = fetched is not None and now - fetched < min(
+        ALERTS_WHILE_DRIVING, ALERTS_RECHECK_INTERVAL
+    )
+    if known is not None and known.is_active and recent:
+        return CALLS_PER_VEHICLE_CYCLE - 1
+    return CALLS_PER_VEHICLE_CYCLE
 
 
 def automatic_cadence(cars: Iterable[VehicleData], push_safety: timedelta | None) -> timedelta:

@@ -88,15 +88,16 @@ async def test_critical_alert(
     hass: HomeAssistant, entity_registry: er.EntityRegistry, setup_integration: Setup
 ) -> None:
     entry, running = setup_integration
-    vehicle_id = running.sim.vehicles_of(DEMO_USER)[2]
+    vehicle_id = running.sim.vehicles_of(DEMO_USER)[0]  # parked: see test_coordinator
+    assert _state(hass, entity_registry, running, 0, "critical_alert") == STATE_OFF
     running.sim.advance(30)  # the car uploads after the last read, not in the same second
     running.sim.raise_alert(vehicle_id, "EngineFault", "Critical")
     await entry.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()
 
-    assert _state(hass, entity_registry, running, 2, "alert") == STATE_ON
-    assert _state(hass, entity_registry, running, 2, "critical_alert") == STATE_ON
-    assert _state(hass, entity_registry, running, 0, "critical_alert") == STATE_OFF
+    assert _state(hass, entity_registry, running, 0, "alert") == STATE_ON
+    assert _state(hass, entity_registry, running, 0, "critical_alert") == STATE_ON
+    assert _state(hass, entity_registry, running, 1, "critical_alert") == STATE_OFF
 
 
 @pytest.mark.parametrize("scenario", ["overdue"])

@@ -171,3 +171,29 @@ async def test_with_push_a_charging_battery_is_still_read_every_5_minutes(
     }
     coordinator.async_set_push_active(push_safety)
     assert coordinator.cadence == push_safety
+
+
+async def test_while_driving_alerts_are_read_every_5_minutes(
+    hass: HomeAssistant, setup_integration: Setup, freezer: FrozenDateTimeFactory
+) -> None:
+    """A driving car uploads every half minute; its alerts are not read with each upload."""
+    entry, running = setup_integration
+    coordinator = _coordinator(entry)
+    driving = [vid for vid, item in coordinator.data.items() if item.is_active]
+    assert len(driving) == 1
+    car = driving[0]
+    alerts = _count(running, "alerts")
+
+    running.sim.advance(30)
+    running.sim.raise_alert(car, "EngineFault", "Critical")
+    freezer.tick(timedelta(minutes=4))
+    await coordinator.async_refresh()
+    assert coordinator.data[car].is_active
+    assert "EngineFault" not in {alert.type for alert in coordinator.data[car].alerts}
+    calls = _count(running, "alerts") - alerts
+
+    freezer.tick(timedelta(minutes=1))
+    running.sim.advance(30)
+    await coordinator.async_refresh()
+    assert "EngineFault" in {alert.type for alert in coordinator.data[car].alerts}
+    assert _count(running, "alerts") - alerts == calls + 1
