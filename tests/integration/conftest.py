@@ -13,7 +13,7 @@ from homeassistant.components.application_credentials import (
     ClientCredential,
     async_import_client_credential,
 )
-from homeassistant.config_entries import ConfigEntry, ConfigFlowResult
+from homeassistant.config_entries import SOURCE_RECONFIGURE, ConfigEntry, ConfigFlowResult
 from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -135,6 +135,17 @@ class FlowDriver:
     hass: HomeAssistant
     running: RunningSimulator
     client_factory: ClientSessionGenerator
+
+    async def reconfigure(self, entry: ConfigEntry, **changes: Any) -> ConfigFlowResult:
+        """Open the entry's reconfigure form and submit it with ``changes`` (brand kept)."""
+        result = await self.hass.config_entries.flow.async_init(
+            DOMAIN, context={"source": SOURCE_RECONFIGURE, "entry_id": entry.entry_id}
+        )
+        assert result["step_id"] == "reconfigure"
+        form = {key: value for key, value in user_input(self.running).items() if key != "brand"}
+        return await self.hass.config_entries.flow.async_configure(
+            result["flow_id"], form | changes
+        )
 
     async def browser_login(
         self, result: ConfigFlowResult, username: str = DEMO_USER, consent: bool = True

@@ -129,17 +129,12 @@ async def test_reconfigure_rejects_a_bad_address_then_another_account(
     hass: HomeAssistant, setup_integration: Setup, flow: FlowDriver
 ) -> None:
     entry, running = setup_integration
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_RECONFIGURE, "entry_id": entry.entry_id}
-    )
-    form = {key: value for key, value in user_input(running).items() if key != "brand"}
-    bad = await hass.config_entries.flow.async_configure(
-        result["flow_id"], form | {"advanced": {"idp_base": "nowhere"}}
-    )
+    bad = await flow.reconfigure(entry, advanced={"idp_base": "nowhere"})
     assert bad["errors"] == {"base": "invalid_url"}
-    external = await hass.config_entries.flow.async_configure(result["flow_id"], form)
+    form = {key: value for key, value in user_input(running).items() if key != "brand"}
+    external = await hass.config_entries.flow.async_configure(bad["flow_id"], form)
     assert external["step_id"] == "certificate"
-    external = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    external = await hass.config_entries.flow.async_configure(bad["flow_id"], {})
     result = await flow.browser_login(external, username=OTHER_USER)
     assert result["reason"] == "wrong_account"
 

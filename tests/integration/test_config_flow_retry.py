@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
-    SOURCE_RECONFIGURE,
     ConfigEntry,
     ConfigEntryState,
     ConfigFlowResult,
@@ -16,7 +15,7 @@ from custom_components.psa_connected_car.const import DOMAIN
 from simulator.faults import FaultSpec
 from simulator.testing import RunningSimulator
 
-from .conftest import FlowDriver, user_input
+from .conftest import FlowDriver
 
 Setup = tuple[ConfigEntry, RunningSimulator]
 
@@ -61,13 +60,19 @@ async def _mobile_entry(hass: HomeAssistant, flow: FlowDriver) -> ConfigEntry:
 # -- partner application ----------------------------------------------------------------
 
 
-async def test_partner_setup_retries_after_a_server_error(
-    hass: HomeAssistant, flow: FlowDriver
-) -> None:
+async def _partner_login_with_a_failing_check(flow: FlowDriver) -> ConfigFlowResult:
+    """The retry form a partner login ends on when ``/user`` fails once."""
     external = await flow.start_partner()
     _user_fails(flow.running)
     result = await flow.browser_login(external)
     _assert_retry_form(result)
+    return result
+
+
+async def test_partner_setup_retries_after_a_server_error(
+    hass: HomeAssistant, flow: FlowDriver
+) -> None:
+    result = await _partner_login_with_a_failing_check(flow)
 
     result = await _retry(hass, result)
 
@@ -110,10 +115,7 @@ async def test_rate_limited_account_check_shows_the_wait(
 async def test_lasting_failure_on_retry_aborts_the_partner_flow(
     hass: HomeAssistant, flow: FlowDriver
 ) -> None:
-    external = await flow.start_partner()
-    _user_fails(flow.running)
-    result = await flow.browser_login(external)
-    _assert_retry_form(result)
+    result = await _partner_login_with_a_failing_check(flow)
 
     flow.running.sim.inject_fault(FaultSpec(kind="revoke_access", count=5))
     result = await _retry(hass, result)
@@ -149,13 +151,7 @@ async def test_reconfigure_survives_a_server_error(
     hass: HomeAssistant, setup_integration: Setup, flow: FlowDriver
 ) -> None:
     entry, running = setup_integration
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_RECONFIGURE, "entry_id": entry.entry_id}
-    )
-    form = {key: value for key, value in user_input(running).items() if key != "brand"}
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], form | {"country": "BE"}
-    )
+    result = await flow.reconfigure(entry, country="BE")
     external = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     _user_fails(running)
     result = await flow.browser_login(external)
@@ -171,9 +167,10 @@ async def test_reconfigure_survives_a_server_error(
 # -- brand mobile-app credentials -------------------------------------------------------
 
 
-async def test_mobile_retry_uses_the_token_not_the_code(
+async def _mobile_login_with_a_failing_check(
     hass: HomeAssistant, flow: FlowDriver
-) -> None:
+) -> tuple[ConfigFlowResult, ConfigFlowResult]:
+    """The mobile code form, and the retry form its login ends on (``/user`` failed)."""
     form = await flow.mobile_code_step()
     location = await flow.mobile_redirect(form)
     _user_fails(flow.running)
@@ -181,6 +178,13 @@ async def test_mobile_retry_uses_the_token_not_the_code(
         form["flow_id"], {"redirect_url": location}
     )
     _assert_retry_form(result)
+    return form, result
+
+
+async def test_mobile_retry_uses_the_token_not_the_code(
+    hass: HomeAssistant, flow: FlowDriver
+) -> None:
+    _form, result = await _mobile_login_with_a_failing_check(hass, flow)
 
     # The code is spent now: the retry must not exchange it again (invalid_grant).
     result = await _retry(hass, result)
@@ -193,13 +197,7 @@ async def test_mobile_retry_uses_the_token_not_the_code(
 async def test_mobile_lasting_failure_on_retry_asks_for_a_new_login(
     hass: HomeAssistant, flow: FlowDriver
 ) -> None:
-    form = await flow.mobile_code_step()
-    location = await flow.mobile_redirect(form)
-    _user_fails(flow.running)
-    result = await hass.config_entries.flow.async_configure(
-        form["flow_id"], {"redirect_url": location}
-    )
-    _assert_retry_form(result)
+    form, result = await _mobile_login_with_a_failing_check(hass, flow)
 
     flow.running.sim.inject_fault(FaultSpec(kind="revoke_access", count=5))
     result = await _retry(hass, result)
