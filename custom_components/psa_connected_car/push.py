@@ -25,8 +25,9 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_call_later
 
 from .api import Alert, PsaClient, PsaError, VehicleStatus, mask_vin
-from .const import CONF_ALERT_LOCALE, DOMAIN
+from .const import DOMAIN
 from .coordinator import PsaConfigEntry, PsaCoordinator
+from .push_reads import TargetedReads
 from .push_registration import (
     CLEANUP_KEY,
     CONF_PUSH_SECRET,
@@ -50,8 +51,6 @@ SILENCE_TIMEOUT = timedelta(minutes=10)
 """A car seen driving with no push about it for this long: pushes stopped."""
 RETRY_INTERVAL = timedelta(hours=1)
 """Next registration attempt after a failed one."""
-FETCH_COOLDOWN_S = 60.0
-"""At most one targeted read per car and kind in this time (for events without data)."""
 ISSUE_NO_URL = "push_no_url"
 ISSUE_REGISTRATION_FAILED = "push_registration_failed"
 ISSUE_SILENT = "push_silent"
@@ -109,8 +108,7 @@ class PushManager:
         self._registering = False
         self._register_again = False
         self._applying = False
-        self._fetching: set[tuple[str, bool]] = set()
-        self._fetched_at: dict[tuple[str, bool], float] = {}
+        self._reads = TargetedReads(hass, entry, client, self._read_status, self._read_alerts)
         self._unknown = LogOnce(_LOGGER)
 
     @property
@@ -315,7 +313,7 @@ class PushManager:
         if status is not None:
             self._track.pushed_moving[vehicle_id] = status.moving
         if event.status is None and event.alerts is None:
-            self._fetch(vehicle_id, alerts=event.about_alerts)
+            self._reads.request(vehicle_id, alerts=event.about_alerts)
         elif status is not None or alerts is not None:
             self._apply(vehicle_id, status, alerts)
 
@@ -335,33 +333,13 @@ class PushManager:
             self._unknown.info(vehicle_id, "Push event for a car no longer in the account")
 
     @callback
-    def _fetch(self, vehicle_id: str, *, alerts: bool) -> None:
-        """One targeted read for an event that came without the data entities need."""
-        key = (vehicle_id, alerts)
-        now = self.hass.loop.time()
-        if key in self._fetching or now - self._fetched_at.get(key, -FETCH_COOLDOWN_S) < (
-            FETCH_COOLDOWN_S
-        ):
-            return
-        self._fetching.add(key)
-        self._fetched_at[key] = now
-        self.entry.async_create_background_task(
-            self.hass, self._async_fetch(vehicle_id, alerts=alerts), f"{DOMAIN} push read"
-        )
+    def _read_status(self, vehicle_id: str, status: VehicleStatus) -> None:
+        self._track.pushed_moving[vehicle_id] = status.moving
+        self._apply(vehicle_id, status=status)
 
-    async def _async_fetch(self, vehicle_id: str, *, alerts: bool) -> None:
-        try:
-            if alerts:
-                locale = self.entry.options.get(CONF_ALERT_LOCALE) or None
-                found = await self.client.get_alerts(vehicle_id, locale=locale)
-                self._apply(vehicle_id, alerts=tuple(alert for alert in found if alert.active))
-            elif (status := await self.client.get_status(vehicle_id)) is not None:
-                self._track.pushed_moving[vehicle_id] = status.moving
-                self._apply(vehicle_id, status=status)
-        except PsaError as err:
-            _LOGGER.debug("Read after a push event failed: %s", err)
-        finally:
-            self._fetching.discard((vehicle_id, alerts))
+    @callback
+    def _read_alerts(self, vehicle_id: str, alerts: tuple[Alert, ...]) -> None:
+        self._apply(vehicle_id, alerts=alerts)
 
     # -- watchdog ------------------------------------------------------------------------
 
