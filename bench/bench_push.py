@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from simulator.world.alerts import ALERT_TYPES
 
 from .env import BenchEnv
@@ -21,14 +23,14 @@ from .results import say, write_part
 from .truth import percentile
 
 HOURS = 24.0
-CARS = 5
 ALERT_PROBES = 12
 
 
-async def test_push_day(bench_env: BenchEnv) -> None:
-    """5 cars, the efficiency day, push on."""
+@pytest.mark.parametrize("cars", [1, 5])
+async def test_push_day(bench_env: BenchEnv, cars: int) -> None:
+    """The efficiency day, push on."""
     wall = time.perf_counter()
-    config = bench_config(CARS)
+    config = bench_config(cars)
     async with open_stack(bench_env, config, push=True) as h:
         registration = h.api_requests()
         assert h.sim.push.callbacks, "push did not register"
@@ -40,7 +42,7 @@ async def test_push_day(bench_env: BenchEnv) -> None:
         h.schedule(realistic_day(h.cars, start))
         before = h.api_requests()
         await h.run_until(start + HOURS * 3600)
-        requests_per_car_hour = (h.api_requests() - before) / (CARS * HOURS)
+        requests_per_car_hour = (h.api_requests() - before) / (cars * HOURS)
         day_deliveries = len(h.push_latencies)
         # A day has few deliveries: alert probes add latency samples (not counted above).
         types = sorted(ALERT_TYPES)
@@ -53,7 +55,7 @@ async def test_push_day(bench_env: BenchEnv) -> None:
         stats = h.host.call(h.sim.stats)
         latencies = [1000 * s for s in h.push_latencies]
         result = {
-            "cars": CARS,
+            "cars": cars,
             "hours": HOURS,
             "monitors": monitors,
             "setup_and_registration_requests": registration,
@@ -82,11 +84,11 @@ async def test_push_day(bench_env: BenchEnv) -> None:
             "reads": dict(h.reads),
             "wall_s": time.perf_counter() - wall,
         }
-    write_part("push_5", result)
+    write_part(f"push_{cars}", result)
     lat = result["latency_ms"]
     say(
         bench_env.capsys,
-        f"\npush {CARS} cars: latency p50 {lat['p50']:.1f} ms p95 {lat['p95']:.1f} ms"
+        f"\npush {cars} cars: latency p50 {lat['p50']:.1f} ms p95 {lat['p95']:.1f} ms"
         f" (n={lat['n']}),"
         f" {result['requests_per_car_hour']:.1f} req/car-h ({result['wall_s']:.0f} s wall)",
     )
