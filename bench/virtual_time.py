@@ -39,8 +39,8 @@ import pytest
 
 import custom_components.psa_connected_car as integration
 from custom_components.psa_connected_car import (
-    config_flow,
     coordinator as coordinator_module,
+    flow_tokens,
     oauth as oauth_module,
     push as push_module,
     rate_budgets as rate_budgets_module,
@@ -227,7 +227,7 @@ class VirtualTime:
         monkeypatch.setattr(
             config_entry_oauth2_flow, "time", _ModuleProxy(time, time=self.timestamp)
         )
-        monkeypatch.setattr(config_flow, "time", _ModuleProxy(time, time=self.timestamp))
+        monkeypatch.setattr(flow_tokens, "time", _ModuleProxy(time, time=self.timestamp))
         monkeypatch.setattr(oauth_module, "time", _ModuleProxy(time, monotonic=self.monotonic))
         monkeypatch.setattr(push_module, "async_call_later", self.call_later)
         original_send = transport_module.Transport._send

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 import logging
-import time
 from typing import Any, override
 
 from homeassistant.config_entries import (
@@ -17,19 +16,13 @@ from homeassistant.config_entries import (
 from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET
 from homeassistant.core import callback
 from homeassistant.data_entry_flow import AbortFlow
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.config_entry_oauth2_flow import AbstractOAuth2FlowHandler
 
 from .account_check import AccountCheckError, async_check_account
 from .api import (
     BRANDS,
     ConnectionType,
-    InvalidClientError,
-    InvalidGrantError,
-    PsaError,
-    RateLimitedError,
     RedirectParseError,
-    exchange_code,
     parse_redirect,
 )
 from .certificates import (
@@ -58,6 +51,7 @@ from .flow_schemas import (
     setup_from_form,
     user_schema,
 )
+from .flow_tokens import async_current_token, async_exchange_mobile_code
 from .oauth import PsaOAuth2Implementation
 from .options_flow import PsaOptionsFlow
 
@@ -257,27 +251,16 @@ class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         assert self._mobile is not None
         login = self._mobile
         code = parse_redirect(pasted, login.redirect_uri, login.state)
-        try:
-            token = await exchange_code(
-                async_get_clientsession(self.hass),
-                login.endpoints.idp_base,
-                self._setup[CONF_CLIENT_ID],
-                self._setup[CONF_CLIENT_SECRET],
-                code,
-                login.redirect_uri,
-                login.code_verifier,
-            )
-        except InvalidClientError as err:
-            raise AccountCheckError("invalid_client") from err
-        except InvalidGrantError as err:
-            raise AccountCheckError("invalid_auth") from err
-        except RateLimitedError as err:
-            wait = str(round(err.retry_after or 60))
-            raise AccountCheckError("rate_limited", {"retry_after": wait}) from err
-        except PsaError as err:
-            raise AccountCheckError("cannot_connect") from err
-        token["expires_in"] = int(token.get("expires_in", 0))
-        token["expires_at"] = time.time() + token["expires_in"]
+        client_id, client_secret = self._client_credentials(MOBILE_AUTH_IMPLEMENTATION)
+        token = await async_exchange_mobile_code(
+            self.hass,
+            login.endpoints,
+            client_id=client_id,
+            client_secret=client_secret,
+            code=code,
+            redirect_uri=login.redirect_uri,
+            code_verifier=login.code_verifier,
+        )
         return await self._async_finish_or_hold(MOBILE_AUTH_IMPLEMENTATION, token)
 
     # -- common end --------------------------------------------------------------------
@@ -306,6 +289,17 @@ class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         an abort: a 5xx or a 429 on ``/user`` must not throw the fresh token away.
         """
         try:
+            # The retry form may have stayed open longer than the access token lives.
+            brand, endpoints, _locale = endpoints_from_setup(self._setup)
+            client_id, client_secret = self._client_credentials(implementation)
+            token = await async_current_token(
+                self.hass,
+                token,
+                endpoints,
+                client_id=client_id,
+                client_secret=client_secret,
+                realm=brand.realm,
+            )
             return await self._async_finish(implementation, token)
         except AccountCheckError as err:
             if err.reason not in TRANSIENT_ACCOUNT_ERRORS:
@@ -319,6 +313,14 @@ class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
                 description_placeholders={"brand": brand.name, **err.placeholders},
             )
 
+    def _client_credentials(self, implementation: str) -> tuple[str, str]:
+        """Client id and secret of the login: the brand app's, or the partner application's."""
+        if implementation == MOBILE_AUTH_IMPLEMENTATION:
+            return self._setup[CONF_CLIENT_ID], self._setup[CONF_CLIENT_SECRET]
+        partner = self.flow_impl
+        assert isinstance(partner, PsaOAuth2Implementation)
+        return partner.client_id, partner.client_secret
+
     async def _async_finish(self, implementation: str, token: dict[str, Any]) -> ConfigFlowResult:
         brand, endpoints, _locale = endpoints_from_setup(self._setup)
         ssl_context = None
@@ -327,11 +329,7 @@ class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
                 ssl_context = await async_validated_ssl_context(paths)
             except CertificateError as err:
                 raise AccountCheckError(err.reason) from err
-        client_id = (
-            self._setup[CONF_CLIENT_ID]
-            if implementation == MOBILE_AUTH_IMPLEMENTATION
-            else self.flow_impl.client_id  # type: ignore[attr-defined]
-        )
+        client_id, _secret = self._client_credentials(implementation)
         account = await async_check_account(
             self.hass,
             brand=brand,
