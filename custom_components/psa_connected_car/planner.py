@@ -85,14 +85,10 @@ def alerts_due(known: VehicleData, status: VehicleStatus | None, now: datetime) 
 def planned_calls(known: VehicleData | None, now: datetime) -> int:
     """Requests to plan for the car: its status, and its alerts unless surely not due.
 
-    Only a driving car whose alerts were read recently is sure to skip them, whatever
-    its new status says; any other car may have uploaded since.
+    The alerts are surely skipped when even an unknown status (``None``) would not make
+    them due: only a driving car whose alerts were read recently.
     """
-    fetched = known.alerts_fetched_at if known is not None else None
-    recent = fetched is not None and now - fetched < min(
-        ALERTS_WHILE_DRIVING, ALERTS_RECHECK_INTERVAL
-    )
-    if known is not None and known.is_active and recent:
+    if known is not None and not alerts_due(known, None, now):
         return CALLS_PER_VEHICLE_CYCLE - 1
     return CALLS_PER_VEHICLE_CYCLE
 

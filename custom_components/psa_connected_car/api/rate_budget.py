@@ -80,14 +80,7 @@ class RateBudget:
     @property
     def remaining(self) -> int:
         """Requests that may still be sent in the current window (0 while blocked)."""
-        now = self._clock()
-        self._prune(now)
-        if self._blocked_until > now:
-            return 0
-        remaining = max(0, self._limit - len(self._sent))
-        if self._daily_remaining:
-            remaining = min(remaining, self._daily_remaining)
-        return remaining
+        return self.available_within(0)
 
     def available_within(self, seconds: float) -> int:
         """Requests that can be sent between now and ``seconds`` from now.
