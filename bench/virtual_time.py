@@ -3,7 +3,7 @@
 The simulator runs with ``time_scale=0``: its clock moves only through ``Simulator.advance``.
 Everything in the integration that decides *when* reads that clock instead of the real one:
 
-* ``RateBudget`` (built in ``custom_components.psa_connected_car.rate_budgets``) gets
+* ``RateBudget`` (built in ``custom_components.psa_connected_car.polling.rate_budgets``) gets
   ``clock=VirtualTime.monotonic`` and ``sleep=VirtualTime.sleep``; a sleep waits until no
   request is in flight, then advances the simulator to the sleeper's deadline;
 * the coordinator's ``dt_util.utcnow`` (6 h maintenance, 12 h car list, ``refreshed_at``);
@@ -38,19 +38,17 @@ from homeassistant.util import dt as dt_util
 import pytest
 
 import custom_components.psa_connected_car as integration
-from custom_components.psa_connected_car import (
-    coordinator as coordinator_module,
-    flow_tokens,
-    oauth as oauth_module,
-    push as push_module,
-    rate_budgets as rate_budgets_module,
-)
+from custom_components.psa_connected_car import coordinator as coordinator_module
 from custom_components.psa_connected_car.api import (
     PsaClient,
     rate_budget as rate_budget_module,
     transport as transport_module,
 )
+from custom_components.psa_connected_car.auth import oauth as oauth_module
 from custom_components.psa_connected_car.coordinator import PsaCoordinator
+from custom_components.psa_connected_car.flow import tokens as flow_tokens
+from custom_components.psa_connected_car.polling import rate_budgets as rate_budgets_module
+from custom_components.psa_connected_car.push import manager as push_module
 
 if TYPE_CHECKING:
     from custom_components.psa_connected_car.api import Alert, VehicleStatus

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from custom_components.psa_connected_car.api import Charging, Energy, Vehicle, VehicleStatus
-from custom_components.psa_connected_car.planner import (
+from custom_components.psa_connected_car.polling.planner import (
     alerts_due,
     automatic_cadence,
     calls_for_cycle,
@@ -15,7 +15,7 @@ from custom_components.psa_connected_car.planner import (
     plan_cycle,
     planned_calls,
 )
-from custom_components.psa_connected_car.vehicle_data import VehicleData
+from custom_components.psa_connected_car.vehicles.data import VehicleData
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 PUSH_SAFETY = timedelta(minutes=30)

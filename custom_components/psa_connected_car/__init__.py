@@ -20,11 +20,7 @@ from homeassistant.helpers.config_entry_oauth2_flow import (
 )
 
 from .api import Brand, ConnectionType, Endpoints, PsaClient
-from .certificates import (
-    CertificateError,
-    async_remove_certificates,
-    async_validated_ssl_context,
-)
+from .auth.oauth import PsaOAuth2Implementation, TokenManager
 from .const import (
     CONF_CERT_FILE,
     CONF_CERTIFICATE,
@@ -33,11 +29,15 @@ from .const import (
     MOBILE_AUTH_IMPLEMENTATION,
 )
 from .coordinator import PsaConfigEntry, PsaCoordinator, PsaRuntimeData
-from .flow_schemas import endpoints_from_setup
-from .oauth import PsaOAuth2Implementation, TokenManager
-from .push import PushManager
-from .push_registration import async_remove_push
-from .rate_budgets import shared_rate_budget
+from .flow.certificates import (
+    CertificateError,
+    async_remove_certificates,
+    async_validated_ssl_context,
+)
+from .flow.schemas import endpoints_from_setup
+from .polling.rate_budgets import shared_rate_budget
+from .push.manager import PushManager
+from .push.registration import async_remove_push
 
 _LOGGER = logging.getLogger(__name__)
 PLATFORMS = [Platform.BINARY_SENSOR, Platform.DEVICE_TRACKER, Platform.SENSOR]

@@ -7,7 +7,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.config_entry_oauth2_flow import AbstractOAuth2Implementation
 
 from .api import BRANDS, ConnectionType, endpoints_for
-from .oauth import PsaOAuth2Implementation
+from .auth.oauth import PsaOAuth2Implementation
 
 DEFAULT_BRAND = "peugeot"
 

@@ -23,7 +23,7 @@ from .entity import (
     async_add_vehicle_entities,
     has_maintenance,
 )
-from .vehicle_data import VehicleData
+from .vehicles.data import VehicleData
 
 PARALLEL_UPDATES = 0
 

@@ -18,19 +18,13 @@ from homeassistant.core import callback
 from homeassistant.data_entry_flow import AbortFlow
 from homeassistant.helpers.config_entry_oauth2_flow import AbstractOAuth2FlowHandler
 
-from .account_check import AccountCheckError, async_check_account
 from .api import (
     BRANDS,
     ConnectionType,
     RedirectParseError,
     parse_redirect,
 )
-from .certificates import (
-    CertificateError,
-    async_store_uploads,
-    async_validated_ssl_context,
-    certificate_dir,
-)
+from .auth.oauth import PsaOAuth2Implementation
 from .const import (
     CONF_ACCOUNT_ID,
     CONF_BRAND,
@@ -41,7 +35,15 @@ from .const import (
     DOMAIN,
     MOBILE_AUTH_IMPLEMENTATION,
 )
-from .flow_schemas import (
+from .flow.account_check import AccountCheckError, async_check_account
+from .flow.certificates import (
+    CertificateError,
+    async_store_uploads,
+    async_validated_ssl_context,
+    certificate_dir,
+)
+from .flow.options import PsaOptionsFlow
+from .flow.schemas import (
     MobileLogin,
     certificate_schema,
     endpoints_from_setup,
@@ -51,9 +53,7 @@ from .flow_schemas import (
     setup_from_form,
     user_schema,
 )
-from .flow_tokens import async_current_token, async_exchange_mobile_code
-from .oauth import PsaOAuth2Implementation
-from .options_flow import PsaOptionsFlow
+from .flow.tokens import async_current_token, async_exchange_mobile_code
 
 _LOGGER = logging.getLogger(__name__)
 SETUP_KEYS = (CONF_BRAND, CONF_COUNTRY, CONF_CONNECTION, "api_base", "idp_base")

@@ -14,7 +14,6 @@ from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
-from .alert_events import AlertEventDispatcher
 from .api import (
     Alert,
     AuthenticationError,
@@ -36,7 +35,8 @@ from .const import (
     POLICY_FIXED,
     VEHICLE_LIST_INTERVAL,
 )
-from .planner import (
+from .events.alerts import AlertEventDispatcher
+from .polling.planner import (
     alerts_due,
     automatic_cadence,
     calls_for_cycle,
@@ -45,8 +45,8 @@ from .planner import (
     plan_cycle,
     planned_calls,
 )
-from .vehicle_data import VehicleData
-from .vehicle_registry import VehicleRegistry
+from .vehicles.data import VehicleData
+from .vehicles.registry import VehicleRegistry
 
 _LOGGER = logging.getLogger(__name__)
 CONCURRENT_VEHICLES = 4

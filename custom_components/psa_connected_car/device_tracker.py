@@ -18,7 +18,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .api.models import Position
 from .coordinator import PsaConfigEntry
 from .entity import PsaEntity, PsaEntityDescription, async_add_vehicle_entities, has_status
-from .vehicle_data import VehicleData
+from .vehicles.data import VehicleData
 
 PARALLEL_UPDATES = 0
 

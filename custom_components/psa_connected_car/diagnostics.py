@@ -14,7 +14,7 @@ from homeassistant.helpers.redact import async_redact_data
 
 from .const import CONF_ACCOUNT_ID, CONF_CERTIFICATE, CONF_VEHICLES
 from .coordinator import PsaConfigEntry
-from .vehicle_data import VehicleData
+from .vehicles.data import VehicleData
 
 TO_REDACT_ENTRY = {
     "token",

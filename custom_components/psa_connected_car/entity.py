@@ -15,7 +15,7 @@ from .api.brands import BRANDS
 from .api.models import Vehicle
 from .const import DOMAIN, MANUFACTURER_FALLBACK
 from .coordinator import PsaConfigEntry, PsaCoordinator
-from .vehicle_data import VehicleData
+from .vehicles.data import VehicleData
 
 
 def has_status(data: VehicleData) -> bool:

@@ -35,7 +35,7 @@ from .entity import (
     has_maintenance,
     has_status,
 )
-from .vehicle_data import VehicleData
+from .vehicles.data import VehicleData
 
 PARALLEL_UPDATES = 0
 

@@ -86,7 +86,9 @@ def lift_burst_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     Waiting for the per-second burst window would then never end under Home Assistant's
     frozen test clock; the simulator's burst limit is off too (see ``simulator_config``).
     """
-    monkeypatch.setattr("custom_components.psa_connected_car.rate_budgets.BURST_LIMIT", 1000)
+    monkeypatch.setattr(
+        "custom_components.psa_connected_car.polling.rate_budgets.BURST_LIMIT", 1000
+    )
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 
-from custom_components.psa_connected_car.account_check import account_id_of, account_title
 from custom_components.psa_connected_car.api import BRANDS, User
 from custom_components.psa_connected_car.const import DOMAIN
+from custom_components.psa_connected_car.flow.account_check import account_id_of, account_title
 from simulator.identities import mobile_client_id, mobile_client_secret
 
 from .conftest import FlowDriver, user_input

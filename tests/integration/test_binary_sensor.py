@@ -17,7 +17,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.psa_connected_car.api import Maintenance, Vehicle
 from custom_components.psa_connected_car.binary_sensor import service_due
 from custom_components.psa_connected_car.coordinator import PsaConfigEntry
-from custom_components.psa_connected_car.vehicle_data import VehicleData
+from custom_components.psa_connected_car.vehicles.data import VehicleData
 from simulator.identities import DEMO_USER
 from simulator.testing import RunningSimulator
 

@@ -192,7 +192,7 @@ async def test_mobile_rate_limited_token_exchange(hass: HomeAssistant, flow: Flo
 async def test_options_floor_grows_with_the_fleet(
     hass: HomeAssistant, setup_integration: Setup
 ) -> None:
-    from custom_components.psa_connected_car.planner import minimum_interval_s  # noqa: PLC0415
+    from custom_components.psa_connected_car.polling.planner import minimum_interval_s  # noqa: PLC0415
 
     assert minimum_interval_s(3, 120, 60) == 30
     assert minimum_interval_s(50, 120, 60) == 63

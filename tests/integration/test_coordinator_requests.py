@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.psa_connected_car.coordinator import PsaCoordinator
-from custom_components.psa_connected_car.rate_budgets import (
+from custom_components.psa_connected_car.polling.rate_budgets import (
     DATA_RATE_BUDGETS,
     shared_rate_budget,
 )

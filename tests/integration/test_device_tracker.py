@@ -18,7 +18,7 @@ from custom_components.psa_connected_car.api import Vehicle
 from custom_components.psa_connected_car.const import DOMAIN
 from custom_components.psa_connected_car.coordinator import PsaConfigEntry
 from custom_components.psa_connected_car.device_tracker import position
-from custom_components.psa_connected_car.vehicle_data import VehicleData
+from custom_components.psa_connected_car.vehicles.data import VehicleData
 from simulator.identities import DEMO_USER
 from simulator.testing import RunningSimulator
 

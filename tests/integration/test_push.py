@@ -295,10 +295,10 @@ async def test_deselected_cars_lose_their_monitors(hass: HomeAssistant, push_set
 
 def test_monitors_follow_the_motorization_without_a_status() -> None:
     from custom_components.psa_connected_car.api import Vehicle  # noqa: PLC0415
-    from custom_components.psa_connected_car.push_registration import (  # noqa: PLC0415
+    from custom_components.psa_connected_car.push.registration import (  # noqa: PLC0415
         wanted_monitors,
     )
-    from custom_components.psa_connected_car.vehicle_data import VehicleData  # noqa: PLC0415
+    from custom_components.psa_connected_car.vehicles.data import VehicleData  # noqa: PLC0415
 
     def labels(motorization: str | None) -> list[str]:
         vehicle = Vehicle("id", "VIN", "Peugeot", "208", motorization)

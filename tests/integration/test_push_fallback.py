@@ -12,9 +12,9 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from custom_components.psa_connected_car import push
 from custom_components.psa_connected_car.coordinator import PsaCoordinator
-from custom_components.psa_connected_car.push_registration import CLEANUP_KEY, external_base_url
+from custom_components.psa_connected_car.push import manager as push
+from custom_components.psa_connected_car.push.registration import CLEANUP_KEY, external_base_url
 from simulator.faults import FaultSpec
 
 from . import push_support

@@ -11,13 +11,13 @@ from custom_components.psa_connected_car.api import (
     MonitorRequest,
     Vehicle,
 )
-from custom_components.psa_connected_car.push_registration import (
+from custom_components.psa_connected_car.push.registration import (
     PushIdentity,
     PushRegistrar,
     Registration,
     wanted_monitors,
 )
-from custom_components.psa_connected_car.vehicle_data import VehicleData
+from custom_components.psa_connected_car.vehicles.data import VehicleData
 
 URL = "https://ha.example/api/webhook/abc"
 IDENTITY = PushIdentity("Home Assistant psa_connected_car e1", "abc", "s" * 64)

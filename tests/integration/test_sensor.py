@@ -21,7 +21,7 @@ from custom_components.psa_connected_car.const import DOMAIN
 from custom_components.psa_connected_car.coordinator import PsaConfigEntry
 from custom_components.psa_connected_car.entity import vehicle_device_info
 from custom_components.psa_connected_car.sensor import charging_end_time, charging_status
-from custom_components.psa_connected_car.vehicle_data import VehicleData
+from custom_components.psa_connected_car.vehicles.data import VehicleData
 from simulator.identities import DEMO_USER
 from simulator.testing import RunningSimulator
 

@@ -10,7 +10,7 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
-from .api import (
+from ..api import (
     AccessDeniedError,
     AuthenticationError,
     Brand,
@@ -22,7 +22,7 @@ from .api import (
     Vehicle,
     decode_id_token_subject,
 )
-from .rate_budgets import shared_rate_budget
+from ..polling.rate_budgets import shared_rate_budget
 
 _LOGGER = logging.getLogger(__name__)
 

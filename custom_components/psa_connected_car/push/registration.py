@@ -25,7 +25,7 @@ from homeassistant.helpers.network import NoURLAvailableError, get_url
 from homeassistant.util.hass_dict import HassKey
 from yarl import URL
 
-from .api import (
+from ..api import (
     AccessDeniedError,
     Callback,
     Monitor,
@@ -36,11 +36,11 @@ from .api import (
     PsaError,
     mask_vin,
 )
-from .const import CONF_PUSH, DOMAIN
+from ..const import CONF_PUSH, DOMAIN
 
 if TYPE_CHECKING:
-    from .coordinator import PsaConfigEntry
-    from .vehicle_data import VehicleData
+    from ..coordinator import PsaConfigEntry
+    from ..vehicles.data import VehicleData
 
 _LOGGER = logging.getLogger(__name__)
 

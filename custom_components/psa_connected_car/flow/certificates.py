@@ -11,8 +11,8 @@ import ssl
 from homeassistant.components.file_upload import process_uploaded_file
 from homeassistant.core import HomeAssistant
 
-from .api import CertificateError as ApiCertificateError, async_create_ssl_context
-from .const import CONF_CA_FILE, CONF_CERT_FILE, CONF_KEY_FILE, DOMAIN
+from ..api import CertificateError as ApiCertificateError, async_create_ssl_context
+from ..const import CONF_CA_FILE, CONF_CERT_FILE, CONF_KEY_FILE, DOMAIN
 
 FILE_NAMES = {CONF_CERT_FILE: "client.crt", CONF_KEY_FILE: "client.key", CONF_CA_FILE: "ca.crt"}
 

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import HomeAssistant, callback
 
-from .api import Alert, Maintenance
-from .const import EVENT_ALERT, EVENT_SERVICE_DUE
+from ..api import Alert, Maintenance
+from ..const import EVENT_ALERT, EVENT_SERVICE_DUE
 
 if TYPE_CHECKING:
-    from .vehicle_data import VehicleData
+    from ..vehicles.data import VehicleData
 
 STATE_RAISED = "raised"
 STATE_CLEARED = "cleared"

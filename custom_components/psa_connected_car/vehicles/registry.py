@@ -10,8 +10,8 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
-from .api import Vehicle, mask_vin
-from .const import DOMAIN
+from ..api import Vehicle, mask_vin
+from ..const import DOMAIN
 
 _LOGGER = logging.getLogger(__name__)
 

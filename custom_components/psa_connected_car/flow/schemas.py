@@ -23,7 +23,7 @@ from homeassistant.helpers.selector import (
 import probatio as vol
 from yarl import URL
 
-from .api import (
+from ..api import (
     BRANDS,
     Brand,
     ConnectionType,
@@ -34,7 +34,7 @@ from .api import (
     generate_code_verifier,
     generate_state,
 )
-from .const import (
+from ..const import (
     CONF_API_BASE,
     CONF_BRAND,
     CONF_CA_FILE,

@@ -13,8 +13,7 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
-from .account_check import AccountCheckError
-from .api import (
+from ..api import (
     Endpoints,
     InvalidClientError,
     InvalidGrantError,
@@ -23,6 +22,7 @@ from .api import (
     exchange_code,
     refresh_access_token,
 )
+from .account_check import AccountCheckError
 
 TOKEN_MARGIN_S = 60
 """A kept token this close to its expiry is refreshed before the account is read again."""

@@ -6,8 +6,8 @@ from collections.abc import Iterable, Mapping, Sequence, Set
 from datetime import datetime, timedelta
 import math
 
-from .api import VehicleStatus
-from .const import (
+from ..api import VehicleStatus
+from ..const import (
     ACTIVE_INTERVAL,
     ALERTS_RECHECK_INTERVAL,
     ALERTS_WHILE_DRIVING,
@@ -15,7 +15,7 @@ from .const import (
     CALLS_PER_VEHICLE_CYCLE,
     PARKED_INTERVAL,
 )
-from .vehicle_data import VehicleData
+from ..vehicles.data import VehicleData
 
 MIN_INTERVAL_S = 30
 """Below this, polling only burns budget: cars upload every minute at best while driving."""

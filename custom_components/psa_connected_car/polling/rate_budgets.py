@@ -11,8 +11,8 @@ from __future__ import annotations
 from homeassistant.core import HomeAssistant
 from homeassistant.util.hass_dict import HassKey
 
-from .api import RateBudget
-from .const import BURST_LIMIT, DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW_S, DOMAIN
+from ..api import RateBudget
+from ..const import BURST_LIMIT, DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW_S, DOMAIN
 
 DATA_RATE_BUDGETS: HassKey[dict[str, RateBudget]] = HassKey(f"{DOMAIN}_rate_budgets")
 

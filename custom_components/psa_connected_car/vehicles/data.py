@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .api import Alert, Maintenance, Vehicle, VehicleStatus
+from ..api import Alert, Maintenance, Vehicle, VehicleStatus
 
 ACTIVE_IGNITION = frozenset({"Start", "StartUp"})
 

@@ -17,7 +17,7 @@ from homeassistant.helpers.selector import (
 )
 import probatio as vol
 
-from .const import (
+from ..const import (
     ALERT_LOCALES,
     CONF_ALERT_LOCALE,
     CONF_COUNTRY,
@@ -31,11 +31,11 @@ from .const import (
     POLICY_FIXED,
     locale_for_country,
 )
-from .planner import MIN_INTERVAL_S, minimum_interval_s
-from .push_registration import external_base_url
+from ..polling.planner import MIN_INTERVAL_S, minimum_interval_s
+from ..push.registration import external_base_url
 
 if TYPE_CHECKING:
-    from .coordinator import PsaConfigEntry
+    from ..coordinator import PsaConfigEntry
 
 DEFAULT_FIXED_INTERVAL_S = 300
 

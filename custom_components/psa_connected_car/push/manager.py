@@ -24,11 +24,12 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_call_later
 
-from .api import Alert, PsaClient, PsaError, VehicleStatus, mask_vin
-from .const import DOMAIN
-from .coordinator import PsaConfigEntry, PsaCoordinator
-from .push_reads import TargetedReads
-from .push_registration import (
+from ..api import Alert, PsaClient, PsaError, VehicleStatus, mask_vin
+from ..const import DOMAIN
+from ..coordinator import PsaConfigEntry, PsaCoordinator
+from ..vehicles.data import VehicleData
+from .reads import TargetedReads
+from .registration import (
     CLEANUP_KEY,
     CONF_PUSH_SECRET,
     CONF_PUSH_VEHICLES,
@@ -40,8 +41,7 @@ from .push_registration import (
     push_wanted,
     stored_identity,
 )
-from .push_webhook import LogOnce, PushEvent, PushWebhook, fresh_alerts, status_is_newer
-from .vehicle_data import VehicleData
+from .webhook import LogOnce, PushEvent, PushWebhook, fresh_alerts, status_is_newer
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from homeassistant.helpers.config_entry_oauth2_flow import (
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
-from .api import (
+from ..api import (
     Brand,
     Endpoints,
     PsaConnectionError,
@@ -28,7 +28,7 @@ from .api import (
     exchange_code,
     refresh_access_token,
 )
-from .const import OAUTH_SCOPE
+from ..const import OAUTH_SCOPE
 
 _LOGGER = logging.getLogger(__name__)
 FORCED_REFRESH_DEDUP_S = 5.0

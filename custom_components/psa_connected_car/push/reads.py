@@ -13,9 +13,9 @@ import logging
 
 from homeassistant.core import HomeAssistant, callback
 
-from .api import Alert, PsaClient, PsaError, VehicleStatus
-from .const import CONF_ALERT_LOCALE, DOMAIN
-from .coordinator import PsaConfigEntry
+from ..api import Alert, PsaClient, PsaError, VehicleStatus
+from ..const import CONF_ALERT_LOCALE, DOMAIN
+from ..coordinator import PsaConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -19,12 +19,12 @@ from aiohttp import web
 from homeassistant.core import HomeAssistant
 from homeassistant.util.json import json_loads
 
-from .api import Alert, InvalidResponseError, VehicleStatus, parse_alert, parse_status
-from .api.parsing import as_list, as_mapping, parse_timestamp, to_str
-from .push_registration import AUTHORIZATION, PushIdentity
+from ..api import Alert, InvalidResponseError, VehicleStatus, parse_alert, parse_status
+from ..api.parsing import as_list, as_mapping, parse_timestamp, to_str
+from .registration import AUTHORIZATION, PushIdentity
 
 if TYPE_CHECKING:
-    from .vehicle_data import VehicleData
+    from ..vehicles.data import VehicleData
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""Home Assistant events derived from what the cars report."""

@@ -1,0 +1,1 @@
+"""Helpers of the config, reauth, reconfigure and options flows."""

@@ -1,0 +1,1 @@
+"""When to read which car: request budgets and the cycle planner."""
