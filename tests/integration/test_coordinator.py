@@ -135,7 +135,7 @@ async def test_alert_raised_and_cleared_fire_events(
 
 
 async def test_cars_added_and_removed_follow_the_account(
-    hass: HomeAssistant, setup_integration: Setup
+    hass: HomeAssistant, setup_integration: Setup, freezer: FrozenDateTimeFactory
 ) -> None:
     entry, running = setup_integration
     coordinator = _coordinator(entry)
@@ -150,8 +150,13 @@ async def test_cars_added_and_removed_follow_the_account(
 
     await coordinator.async_refresh_vehicle_list()
     await hass.async_block_till_done()
-
     assert new_car in coordinator.data
+    assert gone_car in coordinator.data, "a car leaves after 24 hours off the list"
+
+    for _ in range(2):
+        freezer.tick(timedelta(hours=12))
+        await coordinator.async_refresh_vehicle_list()
+    await hass.async_block_till_done()
     assert gone_car not in coordinator.data
     new_vin = coordinator.data[new_car].vehicle.vin
     assert registry.async_get_device_by_identifier((DOMAIN, new_vin), entry.entry_id) is not None
