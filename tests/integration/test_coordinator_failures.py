@@ -7,7 +7,8 @@ import logging
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
-from homeassistant.core import HomeAssistant
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.update_coordinator import UpdateFailed
 import pytest
@@ -240,3 +241,57 @@ async def test_a_failing_car_is_logged_once_when_it_fails_and_once_when_it_is_ba
     assert vin not in caplog.text
     assert vin[-4:] in back[0]
     assert DEMO_USER not in caplog.text
+
+
+async def test_after_a_restart_a_car_that_fails_shows_its_entities_unavailable(
+    hass: HomeAssistant, setup_integration: Setup
+) -> None:
+    entry, running = setup_integration
+    coordinator = _coordinator(entry)
+    car = next(iter(coordinator.data))
+    vin = coordinator.data[car].vehicle.vin
+    registry = er.async_get(hass)
+
+    def car_states() -> dict[str, State | None]:
+        return {
+            item.entity_id: hass.states.get(item.entity_id)
+            for item in er.async_entries_for_config_entry(registry, entry.entry_id)
+            if item.unique_id.startswith(vin) and item.disabled_by is None
+        }
+
+    shown = {entity_id for entity_id, state in car_states().items() if state is not None}
+    assert len(shown) > 10
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    running.sim.inject_fault(FaultSpec(kind="error", count=50, endpoint=_car_path(car, "*")))
+
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert entry.state is ConfigEntryState.LOADED
+    states = car_states()
+    assert {entity_id for entity_id, state in states.items() if state is not None} == shown
+    assert {state.state for state in states.values() if state is not None} == {STATE_UNAVAILABLE}
+    assert not [s for s in states.values() if s is not None and s.attributes.get("restored")]
+
+    running.sim.clear_faults()
+    await _coordinator(entry).async_refresh()
+    await hass.async_block_till_done()
+    assert STATE_UNAVAILABLE not in {state.state for state in car_states().values() if state}
+
+
+async def test_after_a_restart_an_empty_car_list_retries_setup(
+    hass: HomeAssistant, setup_integration: Setup, caplog: pytest.LogCaptureFixture
+) -> None:
+    entry, running = setup_integration
+    devices = _devices(hass, entry)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    running.sim.inject_fault(FaultSpec(kind="no_data", count=5, endpoint=CAR_LIST))
+
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert entry.reason is not None
+    assert "listed no cars" in entry.reason
+    assert _devices(hass, entry) == devices
+    _no_traceback(caplog)
