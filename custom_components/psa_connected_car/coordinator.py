@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 import logging
+from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
@@ -54,6 +55,9 @@ from .vehicles.data import VehicleData
 from .vehicles.reads import CarReads
 from .vehicles.registry import VehicleRegistry
 
+if TYPE_CHECKING:
+    from .push.manager import PushManager
+
 _LOGGER = logging.getLogger(__name__)
 CONCURRENT_VEHICLES = 4
 
@@ -64,6 +68,7 @@ class PsaRuntimeData:
 
     client: PsaClient
     coordinator: PsaCoordinator
+    push: PushManager | None = None
 
 
 type PsaConfigEntry = ConfigEntry[PsaRuntimeData]
