@@ -19,6 +19,8 @@ from simulator.faults import FaultSpec
 from simulator.identities import DEMO_USER
 from simulator.testing import RunningSimulator
 
+from .log_checks import assert_no_traceback
+
 Setup = tuple[ConfigEntry, RunningSimulator]
 CAR_LIST = "getVehiclesByDevice"
 
@@ -48,13 +50,6 @@ def _entity_states(hass: HomeAssistant, entry: ConfigEntry) -> dict[str, str | N
         item.entity_id: (state.state if (state := hass.states.get(item.entity_id)) else None)
         for item in entries
     }
-
-
-def _no_traceback(caplog: pytest.LogCaptureFixture) -> None:
-    """Nothing a user sees (info and above) carries a traceback or "Unexpected error"."""
-    shown = [record for record in caplog.records if record.levelno >= logging.INFO]
-    assert not [record.getMessage() for record in shown if record.exc_info]
-    assert not [record for record in shown if "Unexpected error" in record.getMessage()]
 
 
 @pytest.mark.parametrize(
@@ -151,7 +146,7 @@ async def test_a_car_list_error_at_startup_retries_with_a_translated_reason(
     assert entry.reason is not None
     assert entry.reason.startswith("The API could not be read (")
     assert detail in entry.reason
-    _no_traceback(caplog)
+    assert_no_traceback(caplog)
 
 
 async def test_a_car_list_error_later_is_a_failed_update_without_traceback(
@@ -164,7 +159,7 @@ async def test_a_car_list_error_later_is_a_failed_update_without_traceback(
     assert not coordinator.last_update_success
     assert isinstance(coordinator.last_exception, UpdateFailed)
     assert coordinator.last_exception.translation_key == "all_vehicles_failed"
-    _no_traceback(caplog)
+    assert_no_traceback(caplog)
 
 
 @pytest.mark.parametrize("resource", ["alerts", "maintenance"])
@@ -294,4 +289,4 @@ async def test_after_a_restart_an_empty_car_list_retries_setup(
     assert entry.reason is not None
     assert "listed no cars" in entry.reason
     assert _devices(hass, entry) == devices
-    _no_traceback(caplog)
+    assert_no_traceback(caplog)
