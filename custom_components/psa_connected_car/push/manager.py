@@ -13,7 +13,6 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from functools import partial
 import logging
 from typing import Any
@@ -42,6 +41,7 @@ from .registration import (
     push_wanted,
     stored_identity,
 )
+from .state import PushState
 from .webhook import LogOnce, PushEvent, PushWebhook, fresh_alerts, status_is_newer
 
 _LOGGER = logging.getLogger(__name__)
@@ -56,20 +56,6 @@ ISSUE_NO_URL = "push_no_url"
 ISSUE_REGISTRATION_FAILED = "push_registration_failed"
 ISSUE_SILENT = "push_silent"
 _PUSH_KEYS = (CONF_WEBHOOK_ID, CONF_PUSH_SECRET, CONF_PUSH_VEHICLES)
-
-
-class PushState(StrEnum):
-    """Where push stands for one entry."""
-
-    OFF = "off"
-    NO_URL = "no_url"
-    REGISTERING = "registering"
-    ACTIVE = "active"
-    FAILED = "failed"
-    SILENT = "silent"
-
-
-_FALLBACK_STATES = frozenset({PushState.NO_URL, PushState.FAILED, PushState.SILENT})
 
 
 @dataclass
@@ -134,7 +120,7 @@ class PushManager:
             "deliveries_accepted": receiver.accepted if receiver is not None else 0,
             "deliveries_refused": receiver.rejected if receiver is not None else 0,
             "last_delivery": last.isoformat() if last is not None else None,
-            "fallback_to_polling": self.state in _FALLBACK_STATES,
+            "fallback_to_polling": self.state.polls_instead,
             "polling": "safety" if safety is not None else "normal",
             "safety_interval_s": safety.total_seconds() if safety is not None else None,
         }
