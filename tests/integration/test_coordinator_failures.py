@@ -13,6 +13,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.update_coordinator import UpdateFailed
 import pytest
 
+from custom_components.psa_connected_car import async_remove_config_entry_device
 from custom_components.psa_connected_car.const import DOMAIN
 from custom_components.psa_connected_car.coordinator import PsaCoordinator
 from simulator.faults import FaultSpec
@@ -111,6 +112,9 @@ async def test_a_car_leaves_after_24_hours_absent_from_the_list(
         assert gone in coordinator.data
         assert gone_vin in _devices(hass, entry)
         freezer.tick(timedelta(hours=12))
+    device = dr.async_get(hass).async_get_device_by_identifier((DOMAIN, gone_vin), entry.entry_id)
+    assert device is not None
+    assert await async_remove_config_entry_device(hass, entry, device), "the user may delete it"
 
     await coordinator.async_refresh_vehicle_list()
     await hass.async_block_till_done()
