@@ -21,7 +21,6 @@ from homeassistant.util import dt as dt_util
 from .api import (
     Alert,
     AuthenticationError,
-    InvalidResponseError,
     PsaClient,
     PsaError,
     RateLimitedError,
@@ -260,8 +259,8 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
             _LOGGER.info("Could not refresh the vehicle list (%s); keeping the known cars", err)
             return known
         if not listed and (previous or self.vehicles.has_devices()):
-            if not previous:
-                raise InvalidResponseError("the API listed no cars")
+            if not previous:  # a restart: the cars are known from their devices
+                raise UpdateFailed(translation_domain=DOMAIN, translation_key="no_cars_listed")
             _LOGGER.info("The API listed no cars; keeping the known cars")
             return known
         self._vehicles_fetched_at = now

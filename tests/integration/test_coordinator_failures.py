@@ -291,6 +291,6 @@ async def test_after_a_restart_an_empty_car_list_retries_setup(
 
     assert entry.state is ConfigEntryState.SETUP_RETRY
     assert entry.reason is not None
-    assert "listed no cars" in entry.reason
+    assert entry.reason.startswith("The API listed no cars for this account")
     assert _devices(hass, entry) == devices
     assert_no_traceback(caplog)
