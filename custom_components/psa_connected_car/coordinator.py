@@ -59,6 +59,8 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 CONCURRENT_VEHICLES = 4
+VEHICLE_LIST_RETRY = timedelta(hours=1)
+"""After a failed or empty car list (the known cars stay meanwhile)."""
 
 
 @dataclass
@@ -257,11 +259,13 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
             if isinstance(err, (AuthenticationError, RateLimitedError)) or not previous:
                 raise
             _LOGGER.info("Could not refresh the vehicle list (%s); keeping the known cars", err)
+            self._vehicles_fetched_at = now - VEHICLE_LIST_INTERVAL + VEHICLE_LIST_RETRY
             return known
         if not listed and (previous or self.vehicles.has_devices()):
             if not previous:  # a restart: the cars are known from their devices
                 raise UpdateFailed(translation_domain=DOMAIN, translation_key="no_cars_listed")
             _LOGGER.info("The API listed no cars; keeping the known cars")
+            self._vehicles_fetched_at = now - VEHICLE_LIST_INTERVAL + VEHICLE_LIST_RETRY
             return known
         self._vehicles_fetched_at = now
         wanted = set(self.config_entry.options.get(CONF_VEHICLES) or ())

@@ -294,3 +294,25 @@ async def test_after_a_restart_an_empty_car_list_retries_setup(
     assert entry.reason.startswith("The API listed no cars for this account")
     assert _devices(hass, entry) == devices
     assert_no_traceback(caplog)
+
+
+async def test_a_failed_car_list_is_read_again_an_hour_later_not_every_cycle(
+    hass: HomeAssistant, setup_integration: Setup, freezer: FrozenDateTimeFactory
+) -> None:
+    entry, running = setup_integration
+    coordinator = _coordinator(entry)
+
+    def list_reads() -> int:
+        return int(running.sim.stats()["requests"].get(CAR_LIST, 0))
+
+    running.sim.inject_fault(FaultSpec(kind="no_data", count=1, endpoint=CAR_LIST))
+    await coordinator.async_refresh_vehicle_list()
+    reads = list_reads()
+    for _ in range(3):
+        freezer.tick(timedelta(minutes=5))
+        await coordinator.async_refresh()
+    assert list_reads() == reads
+
+    freezer.tick(timedelta(minutes=45))
+    await coordinator.async_refresh()
+    assert list_reads() == reads + 1
