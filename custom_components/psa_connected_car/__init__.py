@@ -71,7 +71,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> bool:
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = PsaRuntimeData(client=client, coordinator=coordinator)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    push = PushManager(hass, entry, client, coordinator)
+    push = entry.runtime_data.push = PushManager(hass, entry, client, coordinator)
     await push.async_start()
     entry.async_on_unload(push.async_stop)
     return True

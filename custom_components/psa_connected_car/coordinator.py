@@ -7,11 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 import logging
+from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.helpers.update_coordinator import (
+    TimestampDataUpdateCoordinator,
+    UpdateFailed,
+)
 from homeassistant.util import dt as dt_util
 
 from .api import (
@@ -45,11 +49,18 @@ from .polling.planner import (
     plan_cycle,
     planned_calls,
 )
+from .vehicles.availability import AvailabilityLog
 from .vehicles.data import VehicleData
+from .vehicles.reads import CarReads
 from .vehicles.registry import VehicleRegistry
+
+if TYPE_CHECKING:
+    from .push.manager import PushManager
 
 _LOGGER = logging.getLogger(__name__)
 CONCURRENT_VEHICLES = 4
+VEHICLE_LIST_RETRY = timedelta(hours=1)
+"""After a failed or empty car list (the known cars stay meanwhile)."""
 
 
 @dataclass
@@ -58,12 +69,13 @@ class PsaRuntimeData:
 
     client: PsaClient
     coordinator: PsaCoordinator
+    push: PushManager | None = None
 
 
 type PsaConfigEntry = ConfigEntry[PsaRuntimeData]
 
 
-class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
+class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
     """Polls one account within its rate budget."""
 
     config_entry: PsaConfigEntry
@@ -81,8 +93,9 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
         self.client = client
         self.vehicles = VehicleRegistry(hass, entry)
         self.events = AlertEventDispatcher(hass)
+        self._availability = AvailabilityLog()
         self._vehicles_fetched_at: datetime | None = None
-        self._no_data_logged: set[tuple[str, str]] = set()
+        self._reads = CarReads(client, lambda: self._locale)
         self.push_safety_interval: timedelta | None = None
         self.cadence = PARKED_INTERVAL
         """Time from the start of one cycle to the start of the next."""
@@ -137,11 +150,22 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
         )
         data = {**previous, vehicle_id: updated}
         self.events.async_compare(previous, data, self.vehicles.device_id)
-        # Not async_set_updated_data: it restarts the polling timer, and pushes about one
-        # car would hold back every car's next read.
+        # What async_set_updated_data does, except restarting the polling timer: pushes
+        # about one car would hold back every car's next read.
         self.data = data
+        self.last_update_success = True
+        self.last_exception = None
+        self.last_update_success_time = dt_util.utcnow()
         self.async_update_listeners()
         return True
+
+    async def async_read_status(self, vehicle_id: str) -> VehicleStatus | None:
+        """One car's status, read now (``None`` when the API has none)."""
+        return await self.client.get_status(vehicle_id)
+
+    async def async_read_alerts(self, vehicle_id: str) -> tuple[Alert, ...]:
+        """One car's active alerts, read now in the entry's alert language."""
+        return await self._reads.alerts(vehicle_id)
 
     @callback
     def async_update_listeners(self) -> None:
@@ -184,6 +208,12 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
                 translation_placeholders={"retry_after": str(round(err.retry_after or 60))},
                 retry_after=err.retry_after,
             ) from err
+        except PsaError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="api_error",
+                translation_placeholders={"error": str(err)},
+            ) from err
         data = {item.vehicle.id: item for item in results}
         if data and not any(item.available for item in data.values()):
             raise UpdateFailed(translation_domain=DOMAIN, translation_key="all_vehicles_failed")
@@ -214,20 +244,34 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
         return [read.get(v.id) or self._keep(v, previous.get(v.id)) for v in vehicles]
 
     async def _async_vehicle_list(self, previous: dict[str, VehicleData]) -> list[Vehicle]:
+        """The cars to follow: the account's list, read every 12 hours.
+
+        A failed or empty list while cars are known is a failed read: the known cars stay.
+        """
         now = dt_util.utcnow()
+        known = [item.vehicle for item in previous.values()]
         fetched = self._vehicles_fetched_at
         if previous and fetched is not None and now - fetched < VEHICLE_LIST_INTERVAL:
-            return [item.vehicle for item in previous.values()]
+            return known
         try:
-            vehicles = await self.client.get_vehicles()
+            listed = await self.client.get_vehicles()
         except PsaError as err:
             if isinstance(err, (AuthenticationError, RateLimitedError)) or not previous:
                 raise
             _LOGGER.info("Could not refresh the vehicle list (%s); keeping the known cars", err)
-            return [item.vehicle for item in previous.values()]
+            self._vehicles_fetched_at = now - VEHICLE_LIST_INTERVAL + VEHICLE_LIST_RETRY
+            return known
+        if not listed and (previous or self.vehicles.has_devices()):
+            if not previous:  # a restart: the cars are known from their devices
+                raise UpdateFailed(translation_domain=DOMAIN, translation_key="no_cars_listed")
+            _LOGGER.info("The API listed no cars; keeping the known cars")
+            self._vehicles_fetched_at = now - VEHICLE_LIST_INTERVAL + VEHICLE_LIST_RETRY
+            return known
         self._vehicles_fetched_at = now
         wanted = set(self.config_entry.options.get(CONF_VEHICLES) or ())
-        return [v for v in vehicles if not wanted or v.id in wanted]
+        selected = [v for v in listed if not wanted or v.id in wanted]
+        followed = [v for v in known if not wanted or v.id in wanted]
+        return self.vehicles.with_absent_cars(selected, followed, now)
 
     def _plan_cycle(
         self, vehicles: list[Vehicle], previous: dict[str, VehicleData]
@@ -278,51 +322,35 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
         *,
         maintenance: bool,
     ) -> VehicleData:
-        base = previous or VehicleData(vehicle=vehicle)
+        """Read one car's status, then its alerts and maintenance when due.
+
+        A car whose status fails is unavailable; the status stays when a later read fails.
+        """
+        base = replace(previous, vehicle=vehicle) if previous else VehicleData(vehicle=vehicle)
         async with semaphore:
             try:
                 status = await self.client.get_status(vehicle.id)
-                alerts, alerts_fetched_at = base.alerts, base.alerts_fetched_at
-                # The cycle's start, as planned: a car due a second later waits for the next.
-                if alerts_due(base, status, self._cycle_start):
-                    fetched = await self.client.get_alerts(vehicle.id, locale=self._locale)
-                    alerts = tuple(alert for alert in fetched if alert.active)
-                    alerts_fetched_at = dt_util.utcnow()
-                maintenance_data, fetched_at = base.maintenance, base.maintenance_fetched_at
-                if maintenance:
-                    maintenance_data = await self.client.get_maintenance(vehicle.id)
-                    self._log_no_data_once(vehicle, "maintenance", maintenance_data is None)
-                    fetched_at = dt_util.utcnow()
             except AuthenticationError, RateLimitedError:
                 raise
             except PsaError as err:
-                _LOGGER.debug("Car %s failed this cycle: %s", mask_vin(vehicle.vin), err)
-                return replace(base, vehicle=vehicle, available=False)
-        self._log_no_data_once(vehicle, "status", status is None)
-        return VehicleData(
-            vehicle=vehicle,
-            status=status,
-            maintenance=maintenance_data,
-            alerts=alerts,
-            available=True,
-            maintenance_fetched_at=fetched_at,
-            refreshed_at=dt_util.utcnow(),
-            alerts_fetched_at=alerts_fetched_at,
-            alerts_status=status,
-        )
+                self._availability.failed(vehicle, err)
+                return replace(base, available=False)
+            self._availability.answered(vehicle)
+            self._reads.log_no_data_once(base, "status", status is None)
+            read = replace(base, status=status, available=True, refreshed_at=dt_util.utcnow())
+            # The cycle's start, as planned: a car due a second later waits for the next.
+            if alerts_due(base, status, self._cycle_start):
+                read = await self._reads.with_alerts(read)
+            else:
+                read = replace(read, alerts_status=status)
+            if maintenance:
+                read = await self._reads.with_maintenance(read)
+        return read
 
     @property
     def _locale(self) -> str | None:
         locale = self.config_entry.options.get(CONF_ALERT_LOCALE)
         return str(locale) if locale else None
-
-    def _log_no_data_once(self, vehicle: Vehicle, what: str, missing: bool) -> None:
-        key = (vehicle.id, what)
-        if missing and key not in self._no_data_logged:
-            self._no_data_logged.add(key)
-            _LOGGER.info("The API has no %s data for car %s", what, mask_vin(vehicle.vin))
-        elif not missing:
-            self._no_data_logged.discard(key)
 
     def _push_safety(self) -> timedelta | None:
         """The push safety interval, unless the user fixed the interval (which wins)."""

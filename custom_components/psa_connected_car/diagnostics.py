@@ -54,6 +54,9 @@ TO_REDACT_DATA = {
 }
 """Keys of the coordinator data (vehicles, statuses, alerts, positions)."""
 
+TO_REDACT_PUSH = {"callback_id", "monitor_ids"}
+"""Our callback's and monitors' ids at the API: they address our webhook's deliveries."""
+
 
 def _scalar(value: Any) -> Any:
     """Datetimes, durations and enums as JSON values; anything else unchanged."""
@@ -86,13 +89,22 @@ def _vehicle(data: VehicleData) -> dict[str, Any]:
     return redacted
 
 
+def _push(plain: dict[str, Any]) -> dict[str, Any]:
+    """Push's state, with the number of monitors kept visible beside their redacted ids."""
+    redacted: dict[str, Any] = async_redact_data(plain, TO_REDACT_PUSH)
+    redacted["monitors"] = len(plain["monitor_ids"] or ())
+    return redacted
+
+
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: PsaConfigEntry
 ) -> dict[str, Any]:
-    """The entry (redacted), the coordinator's state and data, and the rate budget."""
+    """The entry (redacted), the coordinator's state and data, push, and the rate budget."""
     coordinator = entry.runtime_data.coordinator
     budget = entry.runtime_data.client.rate_budget
     interval = coordinator.update_interval
+    push = entry.runtime_data.push
+    last_success = coordinator.last_update_success_time
     return {
         "entry": {
             "version": entry.version,
@@ -102,8 +114,10 @@ async def async_get_config_entry_diagnostics(
         },
         "coordinator": {
             "last_update_success": coordinator.last_update_success,
+            "last_update_success_time": last_success.isoformat() if last_success else None,
             "update_interval_s": interval.total_seconds() if interval else None,
         },
+        "push": _push(push.diagnostics()) if push is not None else None,
         "rate_budget": budget.snapshot(),
         "vehicles": [_vehicle(data) for data in (coordinator.data or {}).values()],
     }

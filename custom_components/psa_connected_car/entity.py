@@ -6,9 +6,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from homeassistant.core import callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.entity_platform import (
+    AddConfigEntryEntitiesCallback,
+    async_get_current_platform,
+)
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api.brands import BRANDS
@@ -71,6 +75,11 @@ def vehicle_device_info(vehicle: Vehicle) -> DeviceInfo:
     )
 
 
+def vehicle_unique_id(vehicle: Vehicle, key: str) -> str:
+    """The unique id of one car's entity for the description ``key``."""
+    return f"{vehicle.vin}_{key}"
+
+
 class PsaEntity(CoordinatorEntity[PsaCoordinator]):
     """An entity showing one piece of one car's data."""
 
@@ -88,7 +97,7 @@ class PsaEntity(CoordinatorEntity[PsaCoordinator]):
         self.entity_description = description
         self.vehicle_id = vehicle_id
         vehicle = coordinator.data[vehicle_id].vehicle
-        self._attr_unique_id = f"{vehicle.vin}_{description.key}"
+        self._attr_unique_id = vehicle_unique_id(vehicle, description.key)
         self._attr_device_info = vehicle_device_info(vehicle)
 
     @property
@@ -119,9 +128,12 @@ def async_add_vehicle_entities[D: PsaEntityDescription](
 
     Entities are created for the cars already known, for cars that join the account
     later, and for data a car starts sending later (a status that failed at setup).
+    An entity registered before (a restart) is created from the car list even while its
+    car has not answered yet: it shows unavailable, not missing.
     """
     coordinator = entry.runtime_data.coordinator
     created: set[tuple[str, str]] = set()
+    registered = _registered_unique_ids(entry, async_get_current_platform().domain)
 
     @callback
     def add(vehicle_ids: Iterable[str]) -> None:
@@ -132,7 +144,8 @@ def async_add_vehicle_entities[D: PsaEntityDescription](
                 continue
             for description in descriptions:
                 key = (vehicle_id, description.key)
-                if key not in created and description.exists_fn(data):
+                unique_id = vehicle_unique_id(data.vehicle, description.key)
+                if key not in created and (description.exists_fn(data) or unique_id in registered):
                     created.add(key)
                     entities.append(factory(coordinator, vehicle_id, description))
         if entities:
@@ -149,3 +162,13 @@ def async_add_vehicle_entities[D: PsaEntityDescription](
     add_known()
     entry.async_on_unload(coordinator.async_add_vehicle_listener(add))
     entry.async_on_unload(coordinator.async_add_listener(add_known))
+
+
+def _registered_unique_ids(entry: PsaConfigEntry, platform_domain: str) -> set[str]:
+    """Unique ids of this platform's entities of this entry already in the registry."""
+    registry = er.async_get(entry.runtime_data.coordinator.hass)
+    return {
+        item.unique_id
+        for item in er.async_entries_for_config_entry(registry, entry.entry_id)
+        if item.domain == platform_domain
+    }

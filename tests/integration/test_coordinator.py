@@ -8,7 +8,7 @@ import logging
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.core import Event, HomeAssistant
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.update_coordinator import UpdateFailed
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
@@ -135,7 +135,7 @@ async def test_alert_raised_and_cleared_fire_events(
 
 
 async def test_cars_added_and_removed_follow_the_account(
-    hass: HomeAssistant, setup_integration: Setup
+    hass: HomeAssistant, setup_integration: Setup, freezer: FrozenDateTimeFactory
 ) -> None:
     entry, running = setup_integration
     coordinator = _coordinator(entry)
@@ -150,8 +150,13 @@ async def test_cars_added_and_removed_follow_the_account(
 
     await coordinator.async_refresh_vehicle_list()
     await hass.async_block_till_done()
-
     assert new_car in coordinator.data
+    assert gone_car in coordinator.data, "a car leaves after 24 hours off the list"
+
+    for _ in range(2):
+        freezer.tick(timedelta(hours=12))
+        await coordinator.async_refresh_vehicle_list()
+    await hass.async_block_till_done()
     assert gone_car not in coordinator.data
     new_vin = coordinator.data[new_car].vehicle.vin
     assert registry.async_get_device_by_identifier((DOMAIN, new_vin), entry.entry_id) is not None
@@ -177,3 +182,21 @@ async def test_missing_status_is_logged_once_per_car(
 
     await coordinator.async_refresh()
     assert coordinator.data[car].status is not None
+
+
+async def test_removing_cars_removes_their_devices_and_entities(
+    hass: HomeAssistant, setup_integration: Setup
+) -> None:
+    """What the options form uses when the user deselects cars."""
+    entry, _ = setup_integration
+    coordinator = _coordinator(entry)
+    removed, kept = [item.vehicle.vin for item in coordinator.data.values()][:2]
+    devices = dr.async_get(hass)
+
+    coordinator.vehicles.async_remove_vehicles([removed, "VF3NOTONTHEACCOUNT"])
+    await hass.async_block_till_done()
+
+    assert devices.async_get_device_by_identifier((DOMAIN, removed), entry.entry_id) is None
+    assert devices.async_get_device_by_identifier((DOMAIN, kept), entry.entry_id) is not None
+    entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+    assert not [item for item in entities if item.unique_id.startswith(removed)]

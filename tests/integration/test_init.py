@@ -11,12 +11,15 @@ from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
+import pytest
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.psa_connected_car import async_remove_config_entry_device
 from custom_components.psa_connected_car.const import DOMAIN
 from simulator.faults import FaultSpec
 from simulator.testing import RunningSimulator
+
+from .log_checks import assert_no_traceback
 
 Setup = tuple[ConfigEntry, RunningSimulator]
 
@@ -81,34 +84,47 @@ async def test_token_server_trouble_is_not_a_reauth(
 
 
 async def test_dead_refresh_token_at_startup_starts_reauth(
-    hass: HomeAssistant, setup_integration: Setup
+    hass: HomeAssistant, setup_integration: Setup, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """Setup stops (no retry could help) and asks the user to log in again."""
     entry, running = setup_integration
     assert await hass.config_entries.async_unload(entry.entry_id)
     _expire_token(hass, entry)
     running.sim.revoke_tokens("all")
+    caplog.clear()
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert entry.reason == "The login of this account is no longer valid; log in again"
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+    assert_no_traceback(caplog)
 
 
 async def test_unreachable_api_at_startup_retries(
-    hass: HomeAssistant, setup_integration: Setup
+    hass: HomeAssistant, setup_integration: Setup, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """A gateway answering HTML pages: setup retries and says why, without a traceback."""
     entry, running = setup_integration
     assert await hass.config_entries.async_unload(entry.entry_id)
     running.sim.inject_fault(FaultSpec(kind="html", count=50))
+    caplog.clear()
     await hass.config_entries.async_setup(entry.entry_id)
     assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert entry.reason is not None
+    assert entry.reason.startswith("The API could not be read (")
+    assert "status=502" in entry.reason
+    assert_no_traceback(caplog)
+    assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN), "not a login problem"
 
 
 async def test_removed_credentials_make_setup_wait(
     hass: HomeAssistant,
     setup_integration: Setup,
     hass_ws_client: WebSocketGenerator,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    """Setup waits for the credentials to come back and says which ones are missing."""
     entry, _ = setup_integration
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert await async_setup_component(hass, APPLICATION_CREDENTIALS, {})
@@ -123,8 +139,14 @@ async def test_removed_credentials_make_setup_wait(
             }
         )
         await client.receive_json()
+    caplog.clear()
     await hass.config_entries.async_setup(entry.entry_id)
-    assert entry.state in (ConfigEntryState.SETUP_RETRY, ConfigEntryState.SETUP_ERROR)
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert entry.reason == (
+        "The application credentials of this entry are missing. "
+        "Add them again under Application credentials"
+    )
+    assert_no_traceback(caplog)
 
 
 async def test_only_departed_cars_can_be_deleted(

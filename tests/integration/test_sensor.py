@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 from unittest.mock import PropertyMock, patch
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant
@@ -209,17 +210,22 @@ async def test_a_car_added_later_gets_its_sensors(
 
 
 async def test_a_car_that_comes_back_gets_its_sensors_again(
-    hass: HomeAssistant, entity_registry: er.EntityRegistry, setup_integration: Setup
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    setup_integration: Setup,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
-    """A car missing from one vehicle list loses its device; it returns when the car does."""
+    """A car gone from the vehicle lists for a day loses its device; it returns with the car."""
     entry, running = setup_integration
     coordinator = entry.runtime_data.coordinator
     vehicle_id = running.sim.vehicles_of(DEMO_USER)[1]
     unique_id = f"{_vins(running)[1]}_battery_level"
     car = running.sim.world.vehicles.pop(vehicle_id)
 
-    await coordinator.async_refresh_vehicle_list()
-    await hass.async_block_till_done()
+    for _ in range(3):
+        await coordinator.async_refresh_vehicle_list()
+        await hass.async_block_till_done()
+        freezer.tick(timedelta(hours=12))
     assert entity_registry.async_get_entity_id(Platform.SENSOR, DOMAIN, unique_id) is None
 
     running.sim.world.vehicles[vehicle_id] = car

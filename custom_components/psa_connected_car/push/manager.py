@@ -13,9 +13,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from functools import partial
 import logging
+from typing import Any
 
 from homeassistant.components import webhook
 from homeassistant.const import CONF_WEBHOOK_ID
@@ -41,6 +41,7 @@ from .registration import (
     push_wanted,
     stored_identity,
 )
+from .state import PushState
 from .webhook import LogOnce, PushEvent, PushWebhook, fresh_alerts, status_is_newer
 
 _LOGGER = logging.getLogger(__name__)
@@ -55,17 +56,6 @@ ISSUE_NO_URL = "push_no_url"
 ISSUE_REGISTRATION_FAILED = "push_registration_failed"
 ISSUE_SILENT = "push_silent"
 _PUSH_KEYS = (CONF_WEBHOOK_ID, CONF_PUSH_SECRET, CONF_PUSH_VEHICLES)
-
-
-class PushState(StrEnum):
-    """Where push stands for one entry."""
-
-    OFF = "off"
-    NO_URL = "no_url"
-    REGISTERING = "registering"
-    ACTIVE = "active"
-    FAILED = "failed"
-    SILENT = "silent"
 
 
 @dataclass
@@ -99,6 +89,7 @@ class PushManager:
         self.retry_interval = retry_interval or RETRY_INTERVAL
         self.state = PushState.OFF
         self.monitors: dict[str, str] | None = None
+        self.callback_id: str | None = None
         self._identity: PushIdentity | None = None
         self._registrar: PushRegistrar | None = None
         self._receiver: PushWebhook | None = None
@@ -108,13 +99,31 @@ class PushManager:
         self._registering = False
         self._register_again = False
         self._applying = False
-        self._reads = TargetedReads(hass, entry, client, self._read_status, self._read_alerts)
+        self._reads = TargetedReads(hass, entry, coordinator, self._read_status, self._read_alerts)
         self._unknown = LogOnce(_LOGGER)
 
     @property
     def issue_id(self) -> str:
         """This entry's push repair issue."""
         return f"push_{self.entry.entry_id}"
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Where push stands, for the entry's diagnostics (ids unredacted: redact them)."""
+        receiver = self._receiver
+        last = receiver.last_accepted_at if receiver is not None else None
+        safety = self.coordinator.push_safety_interval
+        return {
+            "state": self.state.value,
+            "registered": self.callback_id is not None and self.monitors is not None,
+            "callback_id": self.callback_id,
+            "monitor_ids": sorted(self.monitors) if self.monitors else None,
+            "deliveries_accepted": receiver.accepted if receiver is not None else 0,
+            "deliveries_refused": receiver.rejected if receiver is not None else 0,
+            "last_delivery": last.isoformat() if last is not None else None,
+            "fallback_to_polling": self.state.polls_instead,
+            "polling": "safety" if safety is not None else "normal",
+            "safety_interval_s": safety.total_seconds() if safety is not None else None,
+        }
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -211,6 +220,7 @@ class PushManager:
             )
             return
         self.monitors = registration.monitors
+        self.callback_id = registration.callback_id
         self._save_vehicles(registration, data)
         for vehicle_id, item in data.items():
             self._track.pushed_moving.setdefault(vehicle_id, _moving(item))

@@ -3,7 +3,8 @@
 Some deliveries only say that something changed (an alerts event without its list, a status
 event without a document). One read of that car answers it; reads are de-duplicated while
 one runs and limited to one per car and kind a minute, so a chatty monitor cannot spend the
-account's rate budget.
+account's rate budget. The reads themselves are the coordinator's: one budget, one way to
+read a car.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ import logging
 
 from homeassistant.core import HomeAssistant, callback
 
-from ..api import Alert, PsaClient, PsaError, VehicleStatus
-from ..const import CONF_ALERT_LOCALE, DOMAIN
-from ..coordinator import PsaConfigEntry
+from ..api import Alert, PsaError, VehicleStatus
+from ..const import DOMAIN
+from ..coordinator import PsaConfigEntry, PsaCoordinator
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -30,12 +31,12 @@ class TargetedReads:
         self,
         hass: HomeAssistant,
         entry: PsaConfigEntry,
-        client: PsaClient,
+        coordinator: PsaCoordinator,
         on_status: Callable[[str, VehicleStatus], None],
         on_alerts: Callable[[str, tuple[Alert, ...]], None],
     ) -> None:
         """``on_status`` / ``on_alerts`` receive what a read found (active alerts only)."""
-        self._hass, self._entry, self._client = hass, entry, client
+        self._hass, self._entry, self._coordinator = hass, entry, coordinator
         self._on_status, self._on_alerts = on_status, on_alerts
         self._running: set[tuple[str, bool]] = set()
         self._read_at: dict[tuple[str, bool], float] = {}
@@ -58,10 +59,8 @@ class TargetedReads:
     async def _async_read(self, vehicle_id: str, *, alerts: bool) -> None:
         try:
             if alerts:
-                locale = self._entry.options.get(CONF_ALERT_LOCALE) or None
-                found = await self._client.get_alerts(vehicle_id, locale=locale)
-                self._on_alerts(vehicle_id, tuple(alert for alert in found if alert.active))
-            elif (status := await self._client.get_status(vehicle_id)) is not None:
+                self._on_alerts(vehicle_id, await self._coordinator.async_read_alerts(vehicle_id))
+            elif (status := await self._coordinator.async_read_status(vehicle_id)) is not None:
                 self._on_status(vehicle_id, status)
         except PsaError as err:
             _LOGGER.debug("Read after a push event failed: %s", err)

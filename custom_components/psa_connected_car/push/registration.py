@@ -200,7 +200,12 @@ class Registration:
 
 
 class PushRegistrar:
-    """Creates, reuses, replaces and deletes our callback and monitors."""
+    """Creates, reuses, replaces and deletes our callback and monitors.
+
+    It calls the client directly, not through the coordinator: callbacks and monitors are
+    the account's push settings, not car data. Reads of car data (a push that announces a
+    change without its data) go through the coordinator (``push/reads.py``).
+    """
 
     def __init__(self, client: PsaClient, identity: PushIdentity, url: str | None) -> None:
         """``url`` is our webhook's full address (``None`` when only deleting)."""

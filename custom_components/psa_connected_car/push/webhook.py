@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
 from homeassistant.util.json import json_loads
 
 from ..api import Alert, InvalidResponseError, VehicleStatus, parse_alert, parse_status
@@ -186,6 +187,7 @@ class PushWebhook:
         self._malformed_logged = False
         self.accepted = 0
         self.rejected = 0
+        self.last_accepted_at: datetime | None = None
 
     async def async_handle(
         self, hass: HomeAssistant, webhook_id: str, request: web.Request
@@ -210,6 +212,7 @@ class PushWebhook:
             _LOGGER.exception("A push delivery could not be applied")
             return web.Response(status=HTTPStatus.INTERNAL_SERVER_ERROR)
         self.accepted += 1
+        self.last_accepted_at = dt_util.utcnow()
         return web.Response(status=HTTPStatus.OK)
 
     def _log_malformed(self, err: Exception) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timedelta
 import logging
 from typing import Protocol
 
@@ -15,6 +16,9 @@ from ..const import DOMAIN
 
 _LOGGER = logging.getLogger(__name__)
 
+DEPARTURE_GRACE = timedelta(hours=24)
+"""A car leaves after being absent from successful, non-empty car lists for this long."""
+
 
 class _HasVehicle(Protocol):
     @property
@@ -22,7 +26,11 @@ class _HasVehicle(Protocol):
 
 
 class VehicleRegistry:
-    """Tells platforms about new cars and removes the devices of cars that left."""
+    """Tells platforms about new cars and removes the devices of cars that left.
+
+    A car missing from one car list has not necessarily left: the API's lists are not
+    always complete. It leaves once absent from the lists for ``DEPARTURE_GRACE``.
+    """
 
     def __init__(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
         """Track the cars of one config entry."""
@@ -31,6 +39,7 @@ class VehicleRegistry:
         self._known: dict[str, str] = {}
         self._listeners: list[Callable[[list[str]], None]] = []
         self._synced = False
+        self._absent_since: dict[str, datetime] = {}
 
     @callback
     def async_add_listener(self, listener: Callable[[list[str]], None]) -> Callable[[], None]:
@@ -57,6 +66,40 @@ class VehicleRegistry:
         for vin in removed.values():
             self._remove_device(vin)
 
+    def with_absent_cars(
+        self, listed: list[Vehicle], known: Iterable[Vehicle], now: datetime
+    ) -> list[Vehicle]:
+        """``listed`` plus the ``known`` cars it lacks that have not been gone long enough.
+
+        Call it with every successful, non-empty car list; ``known`` are the cars to keep
+        following (those the options still select).
+        """
+        listed_ids = {vehicle.id for vehicle in listed}
+        for vehicle_id in listed_ids:
+            self._absent_since.pop(vehicle_id, None)
+        kept: list[Vehicle] = []
+        for vehicle in known:
+            if vehicle.id in listed_ids:
+                continue
+            since = self._absent_since.setdefault(vehicle.id, now)
+            if now - since < DEPARTURE_GRACE:
+                kept.append(vehicle)
+                continue
+            del self._absent_since[vehicle.id]
+            _LOGGER.info("Car %s is no longer on the account", mask_vin(vehicle.vin))
+        return [*listed, *kept]
+
+    def has_devices(self) -> bool:
+        """Whether this entry has car devices (from before a restart, for example)."""
+        registry = dr.async_get(self._hass)
+        return bool(dr.async_entries_for_config_entry(registry, self._entry.entry_id))
+
+    @callback
+    def async_remove_vehicles(self, vins: Iterable[str]) -> None:
+        """Remove the devices (and so the entities) of these cars from this entry."""
+        for vin in vins:
+            self._remove_device(vin)
+
     def device_id(self, vin: str) -> str | None:
         """Home Assistant's device id of a car."""
         device = dr.async_get(self._hass).async_get_device_by_identifier(
@@ -65,13 +108,16 @@ class VehicleRegistry:
         return device.id if device else None
 
     def is_current(self, vin: str) -> bool:
-        """Whether the car is still on the account."""
-        return vin in self._known.values()
+        """Whether the car is still on the account (not absent from its car list)."""
+        return any(
+            known_vin == vin and vehicle_id not in self._absent_since
+            for vehicle_id, known_vin in self._known.items()
+        )
 
     def _remove_device(self, vin: str) -> None:
         registry = dr.async_get(self._hass)
         device = registry.async_get_device_by_identifier((DOMAIN, vin), self._entry.entry_id)
         if device is None:
             return
-        _LOGGER.info("Car %s left the account; removing its device", mask_vin(vin))
+        _LOGGER.info("Removing the device of car %s", mask_vin(vin))
         registry.async_update_device(device.id, remove_config_entry_id=self._entry.entry_id)
