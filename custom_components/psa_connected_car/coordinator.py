@@ -46,6 +46,7 @@ from .polling.planner import (
     planned_calls,
 )
 from .vehicles.data import VehicleData
+from .vehicles.odometer import keep_good_odometer
 from .vehicles.registry import VehicleRegistry
 
 _LOGGER = logging.getLogger(__name__)
@@ -131,7 +132,7 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
             return False
         updated = replace(
             current,
-            status=status if status is not None else current.status,
+            status=keep_good_odometer(current.status, status) or current.status,
             alerts=alerts if alerts is not None else current.alerts,
             available=True,
         )
@@ -281,7 +282,7 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
         base = previous or VehicleData(vehicle=vehicle)
         async with semaphore:
             try:
-                status = await self.client.get_status(vehicle.id)
+                status = keep_good_odometer(base.status, await self.client.get_status(vehicle.id))
                 alerts, alerts_fetched_at = base.alerts, base.alerts_fetched_at
                 # The cycle's start, as planned: a car due a second later waits for the next.
                 if alerts_due(base, status, self._cycle_start):

@@ -236,15 +236,12 @@ def _charging_data(status: str | None, remaining: timedelta | None) -> VehicleDa
         status=status,
         remaining_time=remaining,
         rate_kmh=20,
-        mode="Slow",
-        next_delayed_time=None,
     )
     electric = Energy(
         kind="Electric",
         level_pct=50,
         autonomy_km=150,
         charging=charging,
-        battery_health_pct=None,
         updated_at=START_TIME,
     )
     status_doc = VehicleStatus(
@@ -261,8 +258,6 @@ def _charging_data(status: str | None, remaining: timedelta | None) -> VehicleDa
         outside_temperature_c=None,
         preconditioning_status=None,
         privacy_state=None,
-        alarm_active=None,
-        engine_temperature_c=None,
         service_type=None,
     )
     return VehicleData(vehicle=Vehicle("v", "VIN", None, None, None), status=status_doc)
