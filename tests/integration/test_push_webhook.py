@@ -175,14 +175,14 @@ async def test_batched_messages_are_all_applied(hook: Hook) -> None:
     messages = [
         monitor_message(
             hook.monitor(car, "ha status 60s"),
-            extensions=_status_extension(hook, car, odometer={"mileage": 50000.0 + n}),
+            extensions=_status_extension(hook, car, odometer={"mileage": 900000.0 + n}),
         )
         for n, car in enumerate((thermic, electric))
     ]
     assert await hook.post(messages) == 200
     data = _coordinator(hook).data
-    assert data[thermic].status.odometer_km == 50000.0  # type: ignore[union-attr]
-    assert data[electric].status.odometer_km == 50001.0  # type: ignore[union-attr]
+    assert data[thermic].status.odometer_km == 900000.0  # type: ignore[union-attr]
+    assert data[electric].status.odometer_km == 900001.0  # type: ignore[union-attr]
 
 
 async def test_older_status_never_replaces_newer(hook: Hook) -> None:
