@@ -255,7 +255,7 @@ async def test_deliveries_wait_until_our_monitors_are_known(hook: Hook) -> None:
     car = cars(running)[0]
     message = monitor_message(
         hook.monitor(car, "ha status 60s"),
-        extensions=_status_extension(hook, car, odometer={"mileage": 77.0}),
+        extensions=_status_extension(hook, car, odometer={"mileage": 900077.0}),
     )
     client = await hook.client_factory()
     response = await client.post(hook.path, json=message, headers={"Authorization": hook.auth})
@@ -263,7 +263,7 @@ async def test_deliveries_wait_until_our_monitors_are_known(hook: Hook) -> None:
     await settle(hass, running)
     assert await hook.post(message) == 200
     odometer = entry.runtime_data.coordinator.data[car].status.odometer_km
-    assert odometer == 77.0
+    assert odometer == 900077.0
 
 
 async def test_a_failure_applying_an_event_is_a_500(
