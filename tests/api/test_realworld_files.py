@@ -62,7 +62,8 @@ def test_every_file_is_covered() -> None:
 def test_status_files(name: str, doc: dict[str, Any]) -> None:
     status = parse_status(doc)
     raw_mileage = _raw_odometer(doc)
-    assert raw_mileage is not None and raw_mileage > 0, name
+    assert raw_mileage is not None, name
+    assert raw_mileage > 0
     assert status.odometer_km == pytest.approx(raw_mileage)
     # Every status captured is an electric car's: the placeholder Fuel energy is no tank.
     assert status.service_type == Motorization.ELECTRIC
@@ -134,7 +135,8 @@ def test_vehicle_files_read_branding(name_part: str) -> None:
 @pytest.mark.parametrize(("name", "doc"), _load("__trips_"))
 def test_trip_files_hold_energies_the_status_parser_reads(name: str, doc: list[Any]) -> None:
     """No trips parser exists yet: the trips' energy items read like a status's energies."""
-    assert isinstance(doc, list) and doc, name
+    assert isinstance(doc, list), name
+    assert doc
     for trip in doc:
         energies = trip.get("startEnergies", [])
         status = parse_status({"energies": energies})
