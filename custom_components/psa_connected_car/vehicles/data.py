@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..api import Alert, Charging, Maintenance, Motorization, Position, Vehicle, VehicleStatus
+from ..api import Alert, Charging, Maintenance, Position, Vehicle, VehicleStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,22 +26,6 @@ class VehicleData:
     alerts_fetched_at: datetime | None = None
     alerts_status: VehicleStatus | None = None
     """The status the alerts were read with: no new upload, no new alert."""
-
-    @property
-    def motorization(self) -> str | None:
-        """The car's motorization, else the energy type its status reports."""
-        if self.vehicle.motorization is not None:
-            return self.vehicle.motorization
-        status = self.status
-        if status is None:
-            return None
-        if status.service_type is not None:
-            return status.service_type
-        if status.fuel is not None and status.electric is not None:
-            return Motorization.HYBRID
-        if status.electric is not None:
-            return Motorization.ELECTRIC
-        return Motorization.THERMIC if status.fuel is not None else None
 
     @property
     def engine_running(self) -> bool | None:
