@@ -228,3 +228,11 @@ def test_privacy_state_is_normalised_once() -> None:
     doc = status_doc()
     doc["privacy"] = {"state": "GEOLOCATION"}
     assert parse_status(doc).privacy_state == PrivacyState.GEOLOCATION
+
+
+def test_unknown_facts_stay_unknown() -> None:
+    status = parse_status({})
+    assert status.engine_running is None
+    assert status.charging is None
+    assert status.position_hidden is False
+    assert status.shared_position is None
