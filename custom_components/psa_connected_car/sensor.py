@@ -84,9 +84,7 @@ def charging_status(data: VehicleData) -> str | None:
 def charging_end_time(data: VehicleData) -> datetime | None:
     """When charging ends, counted from the time the car reported (stable across polls)."""
     status, charging = data.status, data.charging
-    if status is None or status.electric is None or charging is None:
-        return None
-    if not charging.in_progress:
+    if status is None or status.electric is None or charging is None or not charging.in_progress:
         return None
     remaining = charging.remaining_time
     reported_at = status.electric.updated_at or status.updated_at
