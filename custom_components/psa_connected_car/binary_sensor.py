@@ -29,8 +29,6 @@ from .vehicles.data import VehicleData
 
 PARALLEL_UPDATES = 0
 
-PRECONDITIONING_ON = frozenset({"enabled", "active", "activated", "inprogress", "running"})
-
 
 @dataclass(frozen=True, kw_only=True)
 class PsaBinarySensorDescription(PsaEntityDescription, BinarySensorEntityDescription):
@@ -41,11 +39,6 @@ class PsaBinarySensorDescription(PsaEntityDescription, BinarySensorEntityDescrip
 
 def _unlocked(status: VehicleStatus) -> bool | None:
     return None if status.doors_locked is None else not status.doors_locked
-
-
-def _preconditioning(status: VehicleStatus) -> bool | None:
-    state = status.preconditioning_status
-    return None if state is None else state.lower() in PRECONDITIONING_ON
 
 
 def _privacy(status: VehicleStatus) -> bool | None:
@@ -71,7 +64,7 @@ def _plugged(data: VehicleData) -> bool | None:
 
 _moving = from_status(lambda status: status.moving)
 _doors = from_status(_unlocked)
-_climate = from_status(_preconditioning)
+_climate = from_status(lambda status: status.preconditioning_on)
 _privacy_mode = from_status(_privacy)
 
 BINARY_SENSORS: tuple[PsaBinarySensorDescription, ...] = (

@@ -62,7 +62,7 @@ class PsaSensorDescription(PsaEntityDescription, SensorEntityDescription):
 
 
 def _fuel(read: Callable[[Energy], float | None]) -> Callable[[VehicleData], float | None]:
-    return from_status(lambda status: read(status.fuel) if status.fuel is not None else None)
+    return lambda data: read(data.fuel) if data.fuel is not None else None
 
 
 def _electric(read: Callable[[Energy], float | None]) -> Callable[[VehicleData], float | None]:

@@ -62,6 +62,10 @@ class AlertSeverity(StrEnum):
     CRITICAL = "Critical"
 
 
+PRECONDITIONING_ON = frozenset({"enabled", "active", "activated", "inprogress", "running"})
+"""``airConditioning.status`` values (case-folded) meaning heating or cooling runs."""
+
+
 @dataclass(frozen=True)
 class User:
     """The signed-in account."""
@@ -146,6 +150,12 @@ class VehicleStatus:
     """A ``Motorization`` when the API's value is one, else the raw text."""
     odometer_held: bool = field(default=False, compare=False)
     """``odometer_km`` is an earlier reading kept in place of a bad one (not an API field)."""
+
+    @property
+    def preconditioning_on(self) -> bool | None:
+        """Heating or air conditioning of the parked car runs; ``None`` while unknown."""
+        state = self.preconditioning_status
+        return None if state is None else state.casefold() in PRECONDITIONING_ON
 
     @property
     def engine_running(self) -> bool | None:

@@ -9,7 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..api import Alert, Charging, Maintenance, Position, Vehicle, VehicleStatus
+from ..api import (
+    Alert,
+    Charging,
+    Energy,
+    Maintenance,
+    Motorization,
+    Position,
+    Vehicle,
+    VehicleStatus,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +35,13 @@ class VehicleData:
     alerts_fetched_at: datetime | None = None
     alerts_status: VehicleStatus | None = None
     """The status the alerts were read with: no new upload, no new alert."""
+
+    @property
+    def fuel(self) -> Energy | None:
+        """The fuel tank; an electric car has none, whatever placeholder its status lists."""
+        if self.status is None or self.vehicle.motorization == Motorization.ELECTRIC:
+            return None
+        return self.status.fuel
 
     @property
     def engine_running(self) -> bool | None:
