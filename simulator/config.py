@@ -11,7 +11,7 @@ DEFAULT_PARTNER_REDIRECT_URIS: tuple[str, ...] = (
     "https://my.home-assistant.io/redirect/oauth",
 )
 
-SCENARIOS: tuple[str, ...] = ("default", "quirks", "overdue", "privacy", "empty")
+SCENARIOS: tuple[str, ...] = ("default", "quirks", "overdue", "privacy", "empty", "realworld")
 
 
 @dataclass

@@ -26,8 +26,8 @@ def _car(
 ) -> VehicleData:
     electric = None
     if charging is not None:
-        plug = Charging(True, charging, None, None, None, None)  # noqa: FBT003
-        electric = Energy("Electric", 50.0, 150.0, plug, None, NOW)
+        plug = Charging(True, charging, None, None)  # noqa: FBT003
+        electric = Energy("Electric", 50.0, 150.0, plug, NOW)
     status = VehicleStatus(
         NOW,
         None,
@@ -35,8 +35,6 @@ def _car(
         1000.0,
         None,
         moving,
-        None,
-        None,
         None,
         None,
         None,

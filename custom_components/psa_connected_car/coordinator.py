@@ -51,6 +51,7 @@ from .polling.planner import (
 )
 from .vehicles.availability import AvailabilityLog
 from .vehicles.data import VehicleData
+from .vehicles.odometer import keep_good_odometer
 from .vehicles.reads import CarReads
 from .vehicles.registry import VehicleRegistry
 
@@ -144,7 +145,7 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
             return False
         updated = replace(
             current,
-            status=status if status is not None else current.status,
+            status=keep_good_odometer(current.status, status) or current.status,
             alerts=alerts if alerts is not None else current.alerts,
             available=True,
         )
@@ -329,7 +330,7 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
         base = replace(previous, vehicle=vehicle) if previous else VehicleData(vehicle=vehicle)
         async with semaphore:
             try:
-                status = await self.client.get_status(vehicle.id)
+                status = keep_good_odometer(base.status, await self.client.get_status(vehicle.id))
             except AuthenticationError, RateLimitedError:
                 raise
             except PsaError as err:

@@ -32,10 +32,8 @@ class PsaTrackerDescription(PsaEntityDescription, TrackerEntityDescription):
 
 
 def position(data: VehicleData | None) -> Position | None:
-    """The last position the car shared."""
-    if data is None or data.status is None:
-        return None
-    return data.status.position
+    """The last position the car shared (none while privacy mode is on)."""
+    return data.position if data is not None else None
 
 
 TRACKERS: tuple[PsaTrackerDescription, ...] = (

@@ -19,6 +19,7 @@ from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
 import probatio
 
+from .api import AlertSeverity
 from .const import DOMAIN, EVENT_ALERT, EVENT_SERVICE_DUE
 
 TRIGGER_ALERT_RAISED: Final = "alert_raised"
@@ -26,9 +27,13 @@ TRIGGER_CRITICAL_ALERT_RAISED: Final = "critical_alert_raised"
 TRIGGER_SERVICE_DUE: Final = "service_due"
 
 # Trigger type → (event type, event data the event must carry besides the device).
+# Severities are normalised by the parsers, so the exact match here holds for "CRITICAL".
 TRIGGER_EVENTS: Final[dict[str, tuple[str, dict[str, str]]]] = {
     TRIGGER_ALERT_RAISED: (EVENT_ALERT, {"state": "raised"}),
-    TRIGGER_CRITICAL_ALERT_RAISED: (EVENT_ALERT, {"state": "raised", "severity": "Critical"}),
+    TRIGGER_CRITICAL_ALERT_RAISED: (
+        EVENT_ALERT,
+        {"state": "raised", "severity": AlertSeverity.CRITICAL.value},
+    ),
     TRIGGER_SERVICE_DUE: (EVENT_SERVICE_DUE, {}),
 }
 

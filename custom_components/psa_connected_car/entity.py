@@ -15,11 +15,14 @@ from homeassistant.helpers.entity_platform import (
 )
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .api.brands import BRANDS
-from .api.models import Vehicle
-from .const import DOMAIN, MANUFACTURER_FALLBACK
+from .api.brands import BRANDS, brand_of_vehicle
+from .api.models import Vehicle, VehicleStatus
+from .const import CONF_BRAND, DOMAIN, MANUFACTURER_FALLBACK
 from .coordinator import PsaConfigEntry, PsaCoordinator
 from .vehicles.data import VehicleData
+
+BRAND_CODE_MAX_LENGTH = 2
+"""A vehicle ``brand`` this short is a code, not a name."""
 
 
 def has_status(data: VehicleData) -> bool:
@@ -37,6 +40,20 @@ def always(_: VehicleData) -> bool:
     return True
 
 
+def from_status[T](read: Callable[[VehicleStatus], T | None]) -> Callable[[VehicleData], T | None]:
+    """Read a value of the status document (``None`` while it is unknown)."""
+
+    def value(data: VehicleData) -> T | None:
+        return read(data.status) if data.status is not None else None
+
+    return value
+
+
+def reported(value_fn: Callable[[VehicleData], object]) -> Callable[[VehicleData], bool]:
+    """The car provides the value when it has reported it at least once."""
+    return lambda data: value_fn(data) is not None
+
+
 @dataclass(frozen=True, kw_only=True)
 class PsaEntityDescription(EntityDescription):
     """What every PSA entity description knows besides Home Assistant's fields.
@@ -49,29 +66,36 @@ class PsaEntityDescription(EntityDescription):
     available_fn: Callable[[VehicleData], bool] = has_status
 
 
-def manufacturer_name(vehicle: Vehicle) -> str:
-    """The brand as people write it (``Citroën``), whatever case the API used."""
-    if not vehicle.brand:
-        return MANUFACTURER_FALLBACK
-    brand = BRANDS.get(vehicle.brand.strip().lower().replace("ë", "e"))
-    return brand.name if brand is not None else vehicle.brand
+def manufacturer_name(vehicle: Vehicle, entry_brand: str | None = None) -> str:
+    """The brand as people write it (``Citroën``), whatever case or code the API used.
+
+    A short code nobody knows (real answers send one letter) gives way to the brand of
+    the account the car was found in; an unknown name is shown as it is.
+    """
+    brand = brand_of_vehicle(vehicle.brand)
+    if brand is not None:
+        return brand.name
+    if vehicle.brand and len(vehicle.brand.strip()) > BRAND_CODE_MAX_LENGTH:
+        return vehicle.brand
+    account_brand = BRANDS.get(entry_brand or "")
+    return account_brand.name if account_brand is not None else MANUFACTURER_FALLBACK
 
 
-def vehicle_name(vehicle: Vehicle) -> str:
+def vehicle_name(vehicle: Vehicle, entry_brand: str | None = None) -> str:
     """The car's label, else the brand and the end of its VIN."""
     if vehicle.label:
         return vehicle.label
-    return f"{manufacturer_name(vehicle)} {vehicle.vin[-4:]}"
+    return f"{manufacturer_name(vehicle, entry_brand)} {vehicle.vin[-4:]}"
 
 
-def vehicle_device_info(vehicle: Vehicle) -> DeviceInfo:
-    """The device registry entry of one car."""
+def vehicle_device_info(vehicle: Vehicle, entry_brand: str | None = None) -> DeviceInfo:
+    """The device registry entry of one car; its model is the label the API gives."""
     return DeviceInfo(
         identifiers={(DOMAIN, vehicle.vin)},
-        manufacturer=manufacturer_name(vehicle),
+        manufacturer=manufacturer_name(vehicle, entry_brand),
         model=vehicle.label,
         serial_number=vehicle.vin,
-        name=vehicle_name(vehicle),
+        name=vehicle_name(vehicle, entry_brand),
     )
 
 
@@ -98,7 +122,8 @@ class PsaEntity(CoordinatorEntity[PsaCoordinator]):
         self.vehicle_id = vehicle_id
         vehicle = coordinator.data[vehicle_id].vehicle
         self._attr_unique_id = vehicle_unique_id(vehicle, description.key)
-        self._attr_device_info = vehicle_device_info(vehicle)
+        entry_brand = coordinator.config_entry.data.get(CONF_BRAND)
+        self._attr_device_info = vehicle_device_info(vehicle, entry_brand)
 
     @property
     def vehicle_data(self) -> VehicleData | None:

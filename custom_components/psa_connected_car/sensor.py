@@ -25,28 +25,30 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
-from .api.models import Charging, Energy, VehicleStatus
+from .api.models import ChargingStatus, Energy
 from .coordinator import PsaConfigEntry
 from .entity import (
     PsaEntity,
     PsaEntityDescription,
     always,
     async_add_vehicle_entities,
+    from_status,
     has_maintenance,
     has_status,
+    reported,
 )
 from .vehicles.data import VehicleData
 
 PARALLEL_UPDATES = 0
 
 CHARGING_STATUSES: dict[str, str] = {
-    "disconnected": "disconnected",
-    "inprogress": "in_progress",
-    "failure": "failure",
-    "stopped": "stopped",
-    "finished": "finished",
+    ChargingStatus.DISCONNECTED: "disconnected",
+    ChargingStatus.IN_PROGRESS: "in_progress",
+    ChargingStatus.FAILURE: "failure",
+    ChargingStatus.STOPPED: "stopped",
+    ChargingStatus.FINISHED: "finished",
 }
-"""API charging status (lowercased) → state of the charging status sensor."""
+"""API charging status → state of the charging status sensor."""
 
 type SensorValue = StateType | datetime
 
@@ -59,49 +61,32 @@ class PsaSensorDescription(PsaEntityDescription, SensorEntityDescription):
     attr_fn: Callable[[VehicleData], Mapping[str, Any]] | None = None
 
 
-def _status[T](read: Callable[[VehicleStatus], T | None]) -> Callable[[VehicleData], T | None]:
-    """Read a value of the status document (``None`` while it is unknown)."""
-
-    def value(data: VehicleData) -> T | None:
-        return read(data.status) if data.status is not None else None
-
-    return value
-
-
-def _reported(value_fn: Callable[[VehicleData], object]) -> Callable[[VehicleData], bool]:
-    """The car provides the value when it has reported it at least once."""
-    return lambda data: value_fn(data) is not None
-
-
 def _fuel(read: Callable[[Energy], float | None]) -> Callable[[VehicleData], float | None]:
-    return _status(lambda status: read(status.fuel) if status.fuel is not None else None)
+    return lambda data: read(data.fuel) if data.fuel is not None else None
 
 
 def _electric(read: Callable[[Energy], float | None]) -> Callable[[VehicleData], float | None]:
-    return _status(lambda status: read(status.electric) if status.electric is not None else None)
+    return from_status(lambda status: None if status.electric is None else read(status.electric))
 
 
-def _charging(data: VehicleData) -> Charging | None:
-    status = data.status
-    if status is None or status.electric is None:
-        return None
-    return status.electric.charging
+def _has_charging(data: VehicleData) -> bool:
+    return data.charging is not None
 
 
 def charging_status(data: VehicleData) -> str | None:
     """The charging status as an option of the enum sensor (``None`` when unknown)."""
-    charging = _charging(data)
+    charging = data.charging
     if charging is None or charging.status is None:
         return None
-    return CHARGING_STATUSES.get(charging.status.lower())
+    return CHARGING_STATUSES.get(charging.status)
 
 
 def charging_end_time(data: VehicleData) -> datetime | None:
     """When charging ends, counted from the time the car reported (stable across polls)."""
-    status = data.status
-    if status is None or status.electric is None or charging_status(data) != "in_progress":
+    status, charging = data.status, data.charging
+    if status is None or status.electric is None or charging is None or not charging.in_progress:
         return None
-    remaining = status.electric.charging.remaining_time if status.electric.charging else None
+    remaining = charging.remaining_time
     reported_at = status.electric.updated_at or status.updated_at
     if remaining is None or reported_at is None or remaining.total_seconds() <= 0:
         return None
@@ -147,7 +132,7 @@ def _distance(
         state_class=state_class,
         suggested_display_precision=0,
         value_fn=value_fn,
-        exists_fn=exists_fn or _reported(value_fn),
+        exists_fn=exists_fn or reported(value_fn),
         available_fn=available_fn,
     )
 
@@ -156,17 +141,18 @@ _fuel_level = _fuel(lambda energy: energy.level_pct)
 _battery_level = _electric(lambda energy: energy.level_pct)
 _fuel_range = _fuel(lambda energy: energy.autonomy_km)
 _electric_range = _electric(lambda energy: energy.autonomy_km)
-_total_range = _status(lambda status: status.total_autonomy_km)
-_odometer = _status(lambda status: status.odometer_km)
-_charging_rate = _status(
-    lambda status: (
-        status.electric.charging.rate_kmh if status.electric and status.electric.charging else None
-    )
-)
-_battery_voltage = _status(lambda status: status.battery_voltage)
-_outside_temperature = _status(lambda status: status.outside_temperature_c)
-_speed = _status(lambda status: status.speed_kmh)
-_last_update = _status(lambda status: status.updated_at)
+_total_range = from_status(lambda status: status.total_autonomy_km)
+_odometer = from_status(lambda status: status.odometer_km)
+
+
+def _charging_rate(data: VehicleData) -> float | None:
+    return data.charging.rate_kmh if data.charging is not None else None
+
+
+_battery_voltage = from_status(lambda status: status.battery_voltage)
+_outside_temperature = from_status(lambda status: status.outside_temperature_c)
+_speed = from_status(lambda status: status.speed_kmh)
+_last_update = from_status(lambda status: status.updated_at)
 
 
 def _both_ranges(data: VehicleData) -> bool:
@@ -182,7 +168,7 @@ SENSORS: tuple[PsaSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
         value_fn=_fuel_level,
-        exists_fn=_reported(_fuel_level),
+        exists_fn=reported(_fuel_level),
     ),
     PsaSensorDescription(
         key="battery_level",
@@ -192,7 +178,7 @@ SENSORS: tuple[PsaSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
         value_fn=_battery_level,
-        exists_fn=_reported(_battery_level),
+        exists_fn=reported(_battery_level),
     ),
     _distance("fuel_range", _fuel_range),
     _distance("electric_range", _electric_range),
@@ -206,7 +192,7 @@ SENSORS: tuple[PsaSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
         value_fn=_maintenance_days,
-        exists_fn=_reported(_maintenance_days),
+        exists_fn=reported(_maintenance_days),
         available_fn=has_maintenance,
     ),
     _distance(
@@ -229,14 +215,14 @@ SENSORS: tuple[PsaSensorDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=sorted(set(CHARGING_STATUSES.values())),
         value_fn=charging_status,
-        exists_fn=lambda data: _charging(data) is not None,
+        exists_fn=_has_charging,
     ),
     PsaSensorDescription(
         key="charging_end_time",
         translation_key="charging_end_time",
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=charging_end_time,
-        exists_fn=lambda data: _charging(data) is not None,
+        exists_fn=_has_charging,
     ),
     PsaSensorDescription(
         key="charging_rate",
@@ -247,7 +233,7 @@ SENSORS: tuple[PsaSensorDescription, ...] = (
         suggested_display_precision=0,
         entity_registry_enabled_default=False,
         value_fn=_charging_rate,
-        exists_fn=lambda data: _charging(data) is not None,
+        exists_fn=_has_charging,
     ),
     PsaSensorDescription(
         key="battery_12v",
@@ -257,7 +243,7 @@ SENSORS: tuple[PsaSensorDescription, ...] = (
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
         value_fn=_battery_voltage,
-        exists_fn=_reported(_battery_voltage),
+        exists_fn=reported(_battery_voltage),
     ),
     PsaSensorDescription(
         key="outside_temperature",
@@ -266,7 +252,7 @@ SENSORS: tuple[PsaSensorDescription, ...] = (
         native_unit_of_measurement=UnitOfTemperature.CELSIUS,
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=_outside_temperature,
-        exists_fn=_reported(_outside_temperature),
+        exists_fn=reported(_outside_temperature),
     ),
     PsaSensorDescription(
         key="speed",
@@ -277,7 +263,7 @@ SENSORS: tuple[PsaSensorDescription, ...] = (
         suggested_display_precision=0,
         entity_registry_enabled_default=False,
         value_fn=_speed,
-        exists_fn=_reported(_speed),
+        exists_fn=reported(_speed),
     ),
     PsaSensorDescription(
         key="last_update",
@@ -285,7 +271,7 @@ SENSORS: tuple[PsaSensorDescription, ...] = (
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=_last_update,
-        exists_fn=_reported(_last_update),
+        exists_fn=reported(_last_update),
     ),
 )
 

@@ -6,6 +6,11 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from simulator.clock import iso
+from simulator.render.realworld import (
+    coordinates as real_coordinates,
+    position_type,
+    shows_position,
+)
 from simulator.world.vehicle import Snapshot, Vehicle
 
 Json = dict[str, Any]
@@ -34,20 +39,20 @@ def feature(
     heading: int | None = None,
 ) -> Json:
     """A GeoJSON Feature with a Point ``[longitude, latitude, altitude]``."""
-    properties: Json = {"createdAt": stamp(vehicle, created), "type": "Acquire"}
+    properties: Json = {"createdAt": stamp(vehicle, created), "type": position_type(vehicle)}
     if heading is not None:
         properties["heading"] = heading
     properties["signalQuality"] = 3 if vehicle.index % 2 else 4
     properties["fixStatus"] = "3D"
     return {
         "type": "Feature",
-        "geometry": {"type": "Point", "coordinates": list(coordinates)},
+        "geometry": {"type": "Point", "coordinates": real_coordinates(vehicle, coordinates)},
         "properties": properties,
     }
 
 
 def snapshot_feature(vehicle: Vehicle, snap: Snapshot) -> Json | None:
     """Where the car last reported being, unless privacy hides it."""
-    if snap.privacy != "None":
+    if not shows_position(vehicle, snap):
         return None
     return feature(vehicle, (snap.lon, snap.lat, snap.alt), snap.at, snap.heading)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from simulator.identities import Account
 from simulator.render.common import Json, feature, link, snapshot_feature, stamp
+from simulator.render.realworld import bend_severity, bend_vehicle
 from simulator.world.alerts import AlertRecord, alert_message
 from simulator.world.vehicle import Collision, Snapshot, Vehicle
 
@@ -49,7 +50,7 @@ def vehicle_document(vehicle: Vehicle, api_base: str, extensions: tuple[str, ...
         }
     if embedded:
         doc["_embedded"] = {"extension": embedded}
-    return doc
+    return bend_vehicle(doc, vehicle)
 
 
 def user_document(account: Account, vehicles: list[Vehicle], api_base: str, now: datetime) -> Json:
@@ -96,7 +97,7 @@ def alert_document(vehicle: Vehicle, alert: AlertRecord, api_base: str, locale: 
         "id": alert.id,
         "active": alert.active,
         "type": alert.type,
-        "severity": alert.severity,
+        "severity": bend_severity(alert.severity, vehicle),
         "message": alert_message(alert.type, locale),
         "startedAt": stamp(vehicle, alert.started_at),
         "createdAt": stamp(vehicle, alert.started_at),

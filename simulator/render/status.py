@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from simulator.clock import iso_duration
 from simulator.render.common import Json, link, snapshot_feature, stamp
+from simulator.render.realworld import bend_status
 from simulator.world.vehicle import Snapshot, Vehicle
 
 DOORS = ("Driver", "Passenger", "RearLeft", "RearRight", "Trunk")
@@ -57,7 +58,7 @@ def status_document(vehicle: Vehicle, api_base: str) -> Json:
     if "missing_blocks" in vehicle.quirks:
         for key in MISSING_IN_QUIRKS:
             doc.pop(key, None)
-    return doc
+    return bend_status(doc, vehicle, snap)
 
 
 def fuel_energy(vehicle: Vehicle, snap: Snapshot) -> Json | None:

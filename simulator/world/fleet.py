@@ -8,6 +8,7 @@ import random
 from simulator.brands import BRANDS, Brand, model_for
 from simulator.identities import DEMO_USER, OTHER_USER
 from simulator.ids import long_hex_id, make_vin
+from simulator.render import realworld
 from simulator.world import geo, physics
 from simulator.world.vehicle import Collision, Vehicle
 
@@ -28,10 +29,50 @@ QUIRKS_BY_INDEX: dict[int, frozenset[str]] = {
 }
 
 
-def default_plan(index: int, rng: random.Random) -> tuple[Brand, str]:
-    """Vehicle 0 Thermic, 1 Electric, 2 Hybrid (all Peugeot), then a seeded mix."""
+# The ``realworld`` scenario: brand and the real-world shapes of each vehicle index.
+REALWORLD_BY_INDEX: dict[int, tuple[str, frozenset[str]]] = {
+    0: (  # thermic: old odometer key, "Aquire", capitals
+        "peugeot",
+        frozenset(
+            {
+                realworld.TIMED_ODOMETER,
+                realworld.POSITION_AQUIRE,
+                realworld.UPPER_CASE_ENUMS,
+                realworld.BRANDING_ONLY,
+            }
+        ),
+    ),
+    1: (  # electric: placeholder Fuel, odd battery load, no fix, capitals
+        "citroen",
+        frozenset(
+            {
+                realworld.PLACEHOLDER_FUEL,
+                realworld.IMPLAUSIBLE_LOAD,
+                realworld.POSITION_NULL_ISLAND,
+                realworld.BRANDING_ONLY,
+                realworld.UPPER_CASE_ENUMS,
+            }
+        ),
+    ),
+    2: (  # hybrid: privacy mode with a position anyway, 0 km while parked
+        "peugeot",
+        frozenset(
+            {
+                realworld.ZERO_ODOMETER_PARKED,
+                realworld.POSITION_ESTIMATED_2D,
+                realworld.POSITION_DESPITE_PRIVACY,
+                realworld.BRANDING_ONLY,
+            }
+        ),
+    ),
+}
+
+
+def default_plan(index: int, rng: random.Random, scenario: str = "default") -> tuple[Brand, str]:
+    """Vehicle 0 Thermic, 1 Electric, 2 Hybrid (Peugeot, or as the scenario says), then a mix."""
     if index < 3:
-        return BRANDS["peugeot"], MOTORIZATIONS[index]
+        brand_key = REALWORLD_BY_INDEX[index][0] if scenario == "realworld" else "peugeot"
+        return BRANDS[brand_key], MOTORIZATIONS[index]
     brand = BRANDS[rng.choice(sorted(BRANDS))]
     return brand, rng.choice(MOTORIZATIONS)
 
@@ -88,7 +129,7 @@ def build_fleet(seed: int, scenario: str, count: int, start: datetime) -> list[V
     vehicles: list[Vehicle] = []
     demo_count = 0 if scenario == "empty" else count
     for index in range(demo_count):
-        brand, motorization = default_plan(index, rng)
+        brand, motorization = default_plan(index, rng, scenario)
         vehicle = new_vehicle(
             seed, DEMO_USER, index, brand=brand, motorization=motorization, start=start
         )
@@ -115,6 +156,10 @@ def shape(vehicle: Vehicle, scenario: str, start: datetime) -> None:
             vehicle.coolant_temp = 215.0
         if vehicle.index == 2:
             vehicle.privacy = "Geolocation"
+    if scenario == "realworld":
+        vehicle.quirks = REALWORLD_BY_INDEX.get(vehicle.index, ("", frozenset()))[1]
+        if vehicle.index == 2:
+            vehicle.privacy = "Full"
     history(vehicle, scenario, start)
     vehicle.awake_until = 0.0
     if vehicle.index == 1 and vehicle.has_battery:

@@ -162,6 +162,7 @@ def truth_of(vehicle: Vehicle) -> dict[str, Any]:
     return {
         "vin": vehicle.vin,
         "brand": vehicle.brand.name,
+        "label": vehicle.model.label,
         "owner": vehicle.owner,
         "motorization": vehicle.motorization,
         "latitude": snap.lat,

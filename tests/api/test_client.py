@@ -158,14 +158,13 @@ async def test_quirks_scenario(client: PsaClient, running: RunningSimulator) -> 
         await client.get_alerts(vehicle_id, active_only=False)
     first = await client.get_status(ids[0])
     assert first is not None
-    assert first.engine_temperature_c is None
     assert await client.get_maintenance(ids[0]) is None
     second = await client.get_status(ids[1])
     assert second is not None
     assert second.electric is not None
     assert second.electric.level_pct == truth[ids[1]]["battery_level"]
     assert second.electric.charging is not None
-    assert second.electric.charging.next_delayed_time is not None
+    assert second.electric.charging.remaining_time is not None
     stats = running.sim.stats()["requests"]
     assert stats["getVehicleAlerts"] == len(ids)
 

@@ -79,8 +79,6 @@ def test_position_is_longitude_first() -> None:
     assert position is not None
     assert (position.latitude, position.longitude, position.altitude_m) == (48.1, 2.5, 120)
     assert position.heading_deg == 271
-    assert position.position_type == "Acquire"
-    assert position.signal_quality == 3
     assert position.updated_at == datetime(2024, 5, 2, 7, 30, 12, tzinfo=UTC)
     assert "48.1" not in repr(position)
 

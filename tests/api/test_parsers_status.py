@@ -22,15 +22,12 @@ def test_full_status() -> None:
     electric = status.electric
     assert electric is not None
     assert electric.level_pct == 81
-    assert electric.battery_health_pct == 97
     charging = electric.charging
     assert charging is not None
     assert charging.plugged is True
     assert charging.status == "InProgress"
     assert charging.remaining_time == timedelta(hours=2, minutes=55)
     assert charging.rate_kmh == 20
-    assert charging.mode == "Slow"
-    assert charging.next_delayed_time == timedelta(0)
     assert status.total_autonomy_km == 354
     assert status.odometer_km == pytest.approx(12978.9)
     assert status.position is not None
@@ -39,14 +36,10 @@ def test_full_status() -> None:
     assert status.speed_kmh == 0
     assert status.ignition == "Stop"
     assert status.doors_locked is True
-    assert status.lock_states == ("Locked",)
-    assert status.open_doors == ("Trunk",)
     assert status.battery_voltage == 87.5
     assert status.outside_temperature_c == 14.5
     assert status.preconditioning_status == "Disabled"
     assert status.privacy_state == "None"
-    assert status.alarm_active is True
-    assert status.engine_temperature_c == 88.0
     assert status.service_type == "Hybrid"
 
 
@@ -58,16 +51,12 @@ def test_legacy_status() -> None:
     assert electric is not None
     assert electric.level_pct == 64
     assert electric.autonomy_km == 180
-    assert electric.battery_health_pct == 93
     assert electric.updated_at == datetime(2019, 6, 3, 8, 35, tzinfo=UTC)
     assert electric.charging is not None
     assert electric.charging.plugged is True
-    assert electric.charging.mode == "No"
     assert status.total_autonomy_km == 180
     assert status.preconditioning_status == "Enabled"
-    assert status.engine_temperature_c is None
     assert status.doors_locked is False
-    assert status.alarm_active is False
 
 
 def test_energies_preferred_over_legacy_energy() -> None:
@@ -101,29 +90,21 @@ def test_empty_status_is_all_none() -> None:
     assert status.position is None
     assert status.total_autonomy_km is None
     assert status.doors_locked is None
-    assert status.alarm_active is None
-    assert status.lock_states == ()
 
 
 def test_odd_values_become_none() -> None:
     doc = status_doc()
     doc["energies"][1]["level"] = 140
     doc["energies"][1]["extension"]["electric"]["charging"] = {"chargingMode": False}
-    doc["energies"][1]["extension"]["electric"]["battery"] = {"health": 99}
-    doc["alarm"]["status"]["activation"] = "Armed"
     doc["doorsState"]["lockedStates"] = ["Ajar"]
     doc["kinetic"] = {"speed": "fast", "moving": "yes"}
     doc["odometer"]["mileage"] = "-12"
-    doc["engines"] = [{"oil": {"temp": 90}}]
     status = parse_status(doc)
     assert status.electric is not None
     assert status.electric.level_pct is None
-    assert status.electric.battery_health_pct == 99
     assert status.electric.charging is not None
-    assert status.electric.charging.mode == "No"
-    assert status.alarm_active is None
+    assert status.electric.charging.status is None
     assert status.doors_locked is None
     assert status.speed_kmh is None
     assert status.moving is True
     assert status.odometer_km is None
-    assert status.engine_temperature_c == 90

@@ -68,20 +68,17 @@ def _check_status(status: VehicleStatus) -> None:
             assert isinstance(energy.kind, str)
             _check_number(energy.level_pct, 0, 100)
             _check_number(energy.autonomy_km, 0)
-            _check_number(energy.battery_health_pct, 0, 100)
             _check_time(energy.updated_at)
             if energy.charging is not None:
-                for duration in (energy.charging.remaining_time, energy.charging.next_delayed_time):
-                    assert duration is None or isinstance(duration, timedelta)
+                duration = energy.charging.remaining_time
+                assert duration is None or isinstance(duration, timedelta)
     if status.fuel is not None:
         assert status.fuel.kind.lower() == "fuel"
     _check_number(status.total_autonomy_km, 0)
     _check_number(status.odometer_km, 0)
     _check_number(status.speed_kmh, 0)
-    _check_number(status.engine_temperature_c)
-    assert status.engine_temperature_c != 215.0
     _check_position(status.position)
-    for flag in (status.moving, status.doors_locked, status.alarm_active):
+    for flag in (status.moving, status.doors_locked):
         assert flag is None or isinstance(flag, bool)
 
 

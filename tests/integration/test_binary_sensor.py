@@ -15,7 +15,6 @@ from pytest_homeassistant_custom_component.common import snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.psa_connected_car.api import Maintenance, Vehicle
-from custom_components.psa_connected_car.binary_sensor import service_due
 from custom_components.psa_connected_car.coordinator import PsaConfigEntry
 from custom_components.psa_connected_car.vehicles.data import VehicleData
 from simulator.identities import DEMO_USER
@@ -155,5 +154,5 @@ def test_service_due_by_time_or_distance(
 ) -> None:
     vehicle = Vehicle("v", "VIN", None, None, None)
     data = VehicleData(vehicle=vehicle, maintenance=Maintenance(days, km, None))
-    assert service_due(data) is due
-    assert service_due(VehicleData(vehicle=vehicle)) is None
+    assert data.service_due is due
+    assert VehicleData(vehicle=vehicle).service_due is None

@@ -175,14 +175,14 @@ async def test_batched_messages_are_all_applied(hook: Hook) -> None:
     messages = [
         monitor_message(
             hook.monitor(car, "ha status 60s"),
-            extensions=_status_extension(hook, car, odometer={"mileage": 50000.0 + n}),
+            extensions=_status_extension(hook, car, odometer={"mileage": 900000.0 + n}),
         )
         for n, car in enumerate((thermic, electric))
     ]
     assert await hook.post(messages) == 200
     data = _coordinator(hook).data
-    assert data[thermic].status.odometer_km == 50000.0  # type: ignore[union-attr]
-    assert data[electric].status.odometer_km == 50001.0  # type: ignore[union-attr]
+    assert data[thermic].status.odometer_km == 900000.0  # type: ignore[union-attr]
+    assert data[electric].status.odometer_km == 900001.0  # type: ignore[union-attr]
 
 
 async def test_older_status_never_replaces_newer(hook: Hook) -> None:
@@ -255,7 +255,7 @@ async def test_deliveries_wait_until_our_monitors_are_known(hook: Hook) -> None:
     car = cars(running)[0]
     message = monitor_message(
         hook.monitor(car, "ha status 60s"),
-        extensions=_status_extension(hook, car, odometer={"mileage": 77.0}),
+        extensions=_status_extension(hook, car, odometer={"mileage": 900077.0}),
     )
     client = await hook.client_factory()
     response = await client.post(hook.path, json=message, headers={"Authorization": hook.auth})
@@ -263,7 +263,7 @@ async def test_deliveries_wait_until_our_monitors_are_known(hook: Hook) -> None:
     await settle(hass, running)
     assert await hook.post(message) == 200
     odometer = entry.runtime_data.coordinator.data[car].status.odometer_km
-    assert odometer == 77.0
+    assert odometer == 900077.0
 
 
 async def test_a_failure_applying_an_event_is_a_500(

@@ -242,15 +242,12 @@ def _charging_data(status: str | None, remaining: timedelta | None) -> VehicleDa
         status=status,
         remaining_time=remaining,
         rate_kmh=20,
-        mode="Slow",
-        next_delayed_time=None,
     )
     electric = Energy(
         kind="Electric",
         level_pct=50,
         autonomy_km=150,
         charging=charging,
-        battery_health_pct=None,
         updated_at=START_TIME,
     )
     status_doc = VehicleStatus(
@@ -267,8 +264,6 @@ def _charging_data(status: str | None, remaining: timedelta | None) -> VehicleDa
         outside_temperature_c=None,
         preconditioning_status=None,
         privacy_state=None,
-        alarm_active=None,
-        engine_temperature_c=None,
         service_type=None,
     )
     return VehicleData(vehicle=Vehicle("v", "VIN", None, None, None), status=status_doc)
@@ -287,7 +282,8 @@ def test_charging_end_time_counts_from_the_report() -> None:
 def test_unknown_charging_status_is_unknown() -> None:
     assert charging_status(_charging_data("Plugging", None)) is None
     assert charging_status(_charging_data(None, None)) is None
-    assert charging_status(_charging_data("INPROGRESS", None)) == "in_progress"
+    # The parsers normalise the API's spelling ("INPROGRESS"); the models hold the canonical one.
+    assert charging_status(_charging_data("InProgress", None)) == "in_progress"
 
 
 @pytest.mark.parametrize(

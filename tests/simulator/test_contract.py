@@ -161,7 +161,8 @@ async def crawl_callbacks(crawler: Crawler, running: RunningSimulator, target: s
         running.sim.raise_alert(vehicle_id, "OilLevelLow", "Warning")
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS)
+# ``realworld`` serves what real cars send, which the specification does not describe.
+@pytest.mark.parametrize("scenario", [name for name in SCENARIOS if name != "realworld"])
 async def test_every_served_body_honours_the_spec(
     scenario: str, session: aiohttp.ClientSession
 ) -> None:

@@ -51,6 +51,22 @@ BRANDS: dict[str, Brand] = {
 }
 
 
+BRAND_CODES: dict[str, str] = {"C": "citroen"}
+"""One-letter brand codes of ``vehicleBranding`` seen in real answers → brand key.
+
+Only codes seen on real cars are listed: an unknown code is no brand at all.
+"""
+
+
+def brand_of_vehicle(text: str | None) -> Brand | None:
+    """The brand a vehicle's ``brand`` names: a name in any case or a known letter code."""
+    if not text:
+        return None
+    stripped = text.strip()
+    key = BRAND_CODES.get(stripped.upper(), stripped.lower().replace("ë", "e"))
+    return BRANDS.get(key)
+
+
 @dataclass(frozen=True)
 class Endpoints:
     """The two base addresses a client needs."""

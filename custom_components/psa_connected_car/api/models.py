@@ -18,6 +18,54 @@ class EnergyKind(StrEnum):
     ELECTRIC = "Electric"
 
 
+class Motorization(StrEnum):
+    """What drives a car (``motorization`` of a vehicle, ``service.type`` of a status)."""
+
+    THERMIC = "Thermic"
+    ELECTRIC = "Electric"
+    HYBRID = "Hybrid"
+    HYDROGEN = "Hydrogen"
+
+
+class Ignition(StrEnum):
+    """``ignition.type`` of a status."""
+
+    STOP = "Stop"
+    START_UP = "StartUp"
+    START = "Start"
+    FREE = "Free"
+
+
+class ChargingStatus(StrEnum):
+    """``charging.status`` of the traction battery."""
+
+    DISCONNECTED = "Disconnected"
+    IN_PROGRESS = "InProgress"
+    FAILURE = "Failure"
+    STOPPED = "Stopped"
+    FINISHED = "Finished"
+
+
+class PrivacyState(StrEnum):
+    """``privacy.state``: what the car keeps to itself."""
+
+    NONE = "None"
+    GEOLOCATION = "Geolocation"
+    FULL = "Full"
+
+
+class AlertSeverity(StrEnum):
+    """``severity`` of an alert."""
+
+    INFORMATION = "Information"
+    WARNING = "Warning"
+    CRITICAL = "Critical"
+
+
+PRECONDITIONING_ON = frozenset({"enabled", "active", "activated", "inprogress", "running"})
+"""``airConditioning.status`` values (case-folded) meaning heating or cooling runs."""
+
+
 @dataclass(frozen=True)
 class User:
     """The signed-in account."""
@@ -35,6 +83,7 @@ class Vehicle:
     id: str
     vin: str = field(repr=False)
     brand: str | None
+    """As the API writes it: a name (``Peugeot``) or a one-letter code (``C``)."""
     label: str | None
     motorization: str | None
     pictures: tuple[str, ...] = field(default=(), repr=False)
@@ -48,8 +97,6 @@ class Position:
     longitude: float = field(repr=False)
     altitude_m: float | None = field(repr=False)
     heading_deg: float | None
-    position_type: str | None
-    signal_quality: float | None
     updated_at: datetime | None
 
 
@@ -59,10 +106,14 @@ class Charging:
 
     plugged: bool | None
     status: str | None
+    """A ``ChargingStatus`` when the API's value is one, else the raw text."""
     remaining_time: timedelta | None
     rate_kmh: float | None
-    mode: str | None
-    next_delayed_time: timedelta | None
+
+    @property
+    def in_progress(self) -> bool | None:
+        """Whether the battery is charging now (``None`` while the status is unknown)."""
+        return None if self.status is None else self.status == ChargingStatus.IN_PROGRESS
 
 
 @dataclass(frozen=True)
@@ -73,7 +124,6 @@ class Energy:
     level_pct: float | None
     autonomy_km: float | None
     charging: Charging | None
-    battery_health_pct: float | None
     updated_at: datetime | None
 
 
@@ -89,16 +139,45 @@ class VehicleStatus:
     moving: bool | None
     speed_kmh: float | None
     ignition: str | None
+    """An ``Ignition`` when the API's value is one, else the raw text."""
     doors_locked: bool | None
     battery_voltage: float | None
     outside_temperature_c: float | None
     preconditioning_status: str | None
     privacy_state: str | None
-    alarm_active: bool | None
-    engine_temperature_c: float | None
+    """A ``PrivacyState`` when the API's value is one, else the raw text."""
     service_type: str | None
-    lock_states: tuple[str, ...] = ()
-    open_doors: tuple[str, ...] = ()
+    """A ``Motorization`` when the API's value is one, else the raw text."""
+    odometer_held: bool = field(default=False, compare=False)
+    """``odometer_km`` is an earlier reading kept in place of a bad one (not an API field)."""
+
+    @property
+    def preconditioning_on(self) -> bool | None:
+        """Heating or air conditioning of the parked car runs; ``None`` while unknown."""
+        state = self.preconditioning_status
+        return None if state is None else state.casefold() in PRECONDITIONING_ON
+
+    @property
+    def engine_running(self) -> bool | None:
+        """Ignition on (``Start`` or ``StartUp``); ``None`` while unknown."""
+        if self.ignition is None:
+            return None
+        return self.ignition in (Ignition.START, Ignition.START_UP)
+
+    @property
+    def position_hidden(self) -> bool:
+        """Privacy mode keeps the position to the car, whatever the answer carries."""
+        return self.privacy_state in (PrivacyState.GEOLOCATION, PrivacyState.FULL)
+
+    @property
+    def shared_position(self) -> Position | None:
+        """The position, unless privacy mode hides it."""
+        return None if self.position_hidden else self.position
+
+    @property
+    def charging(self) -> Charging | None:
+        """The traction battery's charging block, when the car has one."""
+        return self.electric.charging if self.electric is not None else None
 
     @property
     def total_autonomy_km(self) -> float | None:
@@ -119,6 +198,14 @@ class Maintenance:
     mileage_before_maintenance_km: float | None
     updated_at: datetime | None
 
+    @property
+    def service_due(self) -> bool | None:
+        """Due or overdue, by time or by distance; ``None`` when neither is known."""
+        days, distance = self.days_before_maintenance, self.mileage_before_maintenance_km
+        if days is None and distance is None:
+            return None
+        return (days is not None and days <= 0) or (distance is not None and distance <= 0)
+
 
 @dataclass(frozen=True)
 class Alert:
@@ -127,11 +214,17 @@ class Alert:
     id: str
     type: str
     severity: str | None
+    """An ``AlertSeverity`` when the API's value is one, else the raw text."""
     active: bool
     started_at: datetime | None
     ended_at: datetime | None
     message: str | None
     position: Position | None = field(default=None, repr=False)
+
+    @property
+    def critical(self) -> bool:
+        """Whether the alert is critical."""
+        return self.severity == AlertSeverity.CRITICAL
 
 
 @dataclass(frozen=True)

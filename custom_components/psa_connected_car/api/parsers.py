@@ -10,8 +10,28 @@ from collections.abc import Mapping
 from typing import Any
 
 from .errors import InvalidResponseError
-from .models import Alert, Callback, Maintenance, Monitor, Position, User, Vehicle
-from .parsing import as_list, as_mapping, dig, parse_timestamp, to_bool, to_float, to_int, to_str
+from .models import (
+    Alert,
+    AlertSeverity,
+    Callback,
+    Maintenance,
+    Monitor,
+    Motorization,
+    Position,
+    User,
+    Vehicle,
+)
+from .parsing import (
+    as_list,
+    as_mapping,
+    dig,
+    parse_timestamp,
+    to_bool,
+    to_canonical,
+    to_float,
+    to_int,
+    to_str,
+)
 
 
 def require_mapping(doc: object, what: str) -> Mapping[str, Any]:
@@ -48,24 +68,28 @@ def parse_user(doc: object) -> User:
     )
 
 
+def _pictures(data: Mapping[str, Any]) -> tuple[str, ...]:
+    """Top-level ``pictures``, else ``vehicleExtension.vehiclePictures.pictures``."""
+    items = as_list(data.get("pictures")) or as_list(
+        dig(data, "vehicleExtension", "vehiclePictures", "pictures")
+    )
+    found = (to_str(item) or to_str(dig(item, "href")) for item in items)
+    return tuple(picture for picture in found if picture)
+
+
 def _vehicle_or_none(data: Mapping[str, Any]) -> Vehicle | None:
     vehicle_id, vin = to_str(data.get("id")), to_str(data.get("vin"))
     if vehicle_id is None or vin is None:
         return None
-    pictures = tuple(
-        picture
-        for picture in (
-            to_str(item) or to_str(dig(item, "href")) for item in as_list(data.get("pictures"))
-        )
-        if picture
-    )
+    # Real answers carry brand and label under vehicleExtension.vehicleBranding only.
+    branding = as_mapping(dig(data, "vehicleExtension", "vehicleBranding")) or {}
     return Vehicle(
         id=vehicle_id,
         vin=vin,
-        brand=to_str(data.get("brand")),
-        label=to_str(data.get("label")),
-        motorization=to_str(data.get("motorization")),
-        pictures=pictures,
+        brand=to_str(data.get("brand")) or to_str(branding.get("brand")),
+        label=to_str(data.get("label")) or to_str(branding.get("label")),
+        motorization=to_canonical(data.get("motorization"), Motorization),
+        pictures=_pictures(data),
     )
 
 
@@ -85,7 +109,10 @@ def parse_vehicles(doc: object) -> list[Vehicle]:
 
 
 def parse_position(doc: object) -> Position | None:
-    """A GeoJSON Feature (``[longitude, latitude, altitude]``); ``None`` without a fix."""
+    """A GeoJSON Feature (``[longitude, latitude(, altitude)]``); ``None`` without a fix.
+
+    ``[0, 0]`` is what cars send without a fix, not a car in the Gulf of Guinea.
+    """
     data = as_mapping(doc)
     if data is None:
         return None
@@ -94,6 +121,8 @@ def parse_position(doc: object) -> Position | None:
     latitude = to_float(coordinates[1]) if len(coordinates) >= 2 else None
     if latitude is None or longitude is None or abs(latitude) > 90 or abs(longitude) > 180:
         return None
+    if latitude == 0 and longitude == 0:
+        return None
     properties = as_mapping(data.get("properties")) or {}
     heading = to_float(properties.get("heading"))
     return Position(
@@ -101,8 +130,6 @@ def parse_position(doc: object) -> Position | None:
         longitude=longitude,
         altitude_m=to_float(coordinates[2]) if len(coordinates) >= 3 else None,
         heading_deg=heading if heading is not None and 0 <= heading <= 360 else None,
-        position_type=to_str(properties.get("type")),
-        signal_quality=to_float(properties.get("signalQuality")),
         updated_at=parse_timestamp(block_time(properties) or block_time(data)),
     )
 
@@ -134,7 +161,7 @@ def _alert_or_none(data: Mapping[str, Any]) -> Alert | None:
     return Alert(
         id=alert_id or f"{alert_type}@{to_str(started_raw) or ''}",
         type=alert_type or "Unknown",
-        severity=to_str(data.get("severity")),
+        severity=to_canonical(data.get("severity"), AlertSeverity),
         active=active if active is not None else ended_at is None,
         started_at=parse_timestamp(started_raw),
         ended_at=ended_at,

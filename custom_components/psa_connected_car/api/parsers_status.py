@@ -5,19 +5,31 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .models import Charging, Energy, EnergyKind, VehicleStatus
+from .models import (
+    Charging,
+    ChargingStatus,
+    Energy,
+    EnergyKind,
+    Ignition,
+    Motorization,
+    PrivacyState,
+    VehicleStatus,
+)
 from .parsers import block_time, parse_position, require_mapping
 from .parsing import (
-    ENGINE_TEMPERATURE_INVALID_C,
     as_list,
     as_mapping,
     dig,
     parse_duration,
     parse_timestamp,
     to_bool,
+    to_canonical,
     to_float,
     to_str,
 )
+
+ODOMETER_KEYS = ("odometer", "timed.odometer")
+"""Where the odometer is: older cars send it under a flat key with a dot in its name."""
 
 
 def _percentage(value: object) -> float | None:
@@ -34,14 +46,11 @@ def _parse_charging(block: object) -> Charging | None:
     data = as_mapping(block)
     if not data:
         return None
-    mode = data.get("chargingMode")
     return Charging(
         plugged=to_bool(data.get("plugged")),
-        status=to_str(data.get("status")),
+        status=to_canonical(data.get("status"), ChargingStatus),
         remaining_time=parse_duration(data.get("remainingTime")),
         rate_kmh=_non_negative(data.get("chargingRate")),
-        mode="No" if mode is False else to_str(mode),
-        next_delayed_time=parse_duration(data.get("nextDelayedTime")),
     )
 
 
@@ -49,17 +58,14 @@ def _parse_energy(data: Mapping[str, Any]) -> Energy | None:
     kind = to_str(data.get("type"))
     if kind is None:
         return None
-    electric = as_mapping(dig(data, "extension", "electric")) or {}
-    charging = electric.get("charging", data.get("charging"))
-    battery = electric.get("battery", data.get("battery"))
-    health = dig(battery, "health")
-    health_pct = dig(health, "capacity") if isinstance(health, Mapping) else health
+    # Battery ``load`` (capacity/residual) is not read: real cars send figures that
+    # contradict the level (33280/4096 Wh at 43 %), and the level is what is shown.
+    charging = dig(data, "extension", "electric", "charging") or data.get("charging")
     return Energy(
-        kind=kind,
+        kind=to_canonical(kind, EnergyKind) or kind,
         level_pct=_percentage(data.get("level")),
         autonomy_km=_non_negative(data.get("autonomy")),
         charging=_parse_charging(charging),
-        battery_health_pct=_percentage(health_pct),
         updated_at=parse_timestamp(block_time(data)),
     )
 
@@ -84,24 +90,6 @@ def _doors_locked(lock_states: tuple[str, ...]) -> bool | None:
     return None
 
 
-def _open_doors(block: object) -> tuple[str, ...]:
-    return tuple(
-        name
-        for item in as_list(dig(block, "opening"))
-        if (name := to_str(dig(item, "identifier"))) and to_str(dig(item, "state")) == "Open"
-    )
-
-
-def _engine_temperature(data: Mapping[str, Any]) -> float | None:
-    sentinels = (ENGINE_TEMPERATURE_INVALID_C,)
-    for engine in as_list(data.get("engines")):
-        for path in (("extension", "thermic", "coolant", "temp"), ("oil", "temp")):
-            temperature = to_float(dig(engine, *path), sentinels=sentinels)
-            if temperature is not None:
-                return temperature
-    return None
-
-
 def _preconditioning_status(data: Mapping[str, Any]) -> str | None:
     for key in ("preconditioning", "preconditionning"):
         status = to_str(dig(data, key, "airConditioning", "status"))
@@ -110,11 +98,28 @@ def _preconditioning_status(data: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _alarm_active(data: Mapping[str, Any]) -> bool | None:
-    activation = to_str(dig(data, "alarm", "status", "activation"))
-    if activation is None:
+def _odometer(data: Mapping[str, Any]) -> float | None:
+    for key in ODOMETER_KEYS:
+        mileage = _non_negative(dig(data.get(key), "mileage"))
+        if mileage is not None:
+            return mileage
+    return None
+
+
+def _without_placeholder(
+    fuel: Energy | None, electric: Energy | None, service: str | None
+) -> Energy | None:
+    """The fuel energy, unless it is the empty ``Fuel`` item electric cars carry.
+
+    ``service.type`` decides when the car sends it; otherwise a fuel energy with no
+    level and no autonomy beside an electric one is a placeholder.
+    """
+    if fuel is None or service == Motorization.ELECTRIC:
         return None
-    return {"active": True, "inactive": False}.get(activation.lower())
+    if service in Motorization:
+        return fuel
+    placeholder = not fuel.level_pct and fuel.autonomy_km is None and electric is not None
+    return None if placeholder else fuel
 
 
 def parse_status(doc: object) -> VehicleStatus:
@@ -124,23 +129,21 @@ def parse_status(doc: object) -> VehicleStatus:
     lock_states = tuple(
         state for state in map(to_str, as_list(dig(data, "doorsState", "lockedStates"))) if state
     )
+    service_type = to_canonical(dig(data, "service", "type"), Motorization)
+    electric = energies.get(EnergyKind.ELECTRIC.lower())
     return VehicleStatus(
         updated_at=parse_timestamp(block_time(data)),
-        fuel=energies.get(EnergyKind.FUEL.lower()),
-        electric=energies.get(EnergyKind.ELECTRIC.lower()),
-        odometer_km=_non_negative(dig(data, "odometer", "mileage")),
+        fuel=_without_placeholder(energies.get(EnergyKind.FUEL.lower()), electric, service_type),
+        electric=electric,
+        odometer_km=_odometer(data),
         position=parse_position(data.get("lastPosition")),
         moving=to_bool(dig(data, "kinetic", "moving")),
         speed_kmh=_non_negative(dig(data, "kinetic", "speed")),
-        ignition=to_str(dig(data, "ignition", "type")),
+        ignition=to_canonical(dig(data, "ignition", "type"), Ignition),
         doors_locked=_doors_locked(lock_states),
         battery_voltage=to_float(dig(data, "battery", "voltage")),
         outside_temperature_c=to_float(dig(data, "environment", "air", "temp")),
         preconditioning_status=_preconditioning_status(data),
-        privacy_state=to_str(dig(data, "privacy", "state")),
-        alarm_active=_alarm_active(data),
-        engine_temperature_c=_engine_temperature(data),
-        service_type=to_str(dig(data, "service", "type")),
-        lock_states=lock_states,
-        open_doors=_open_doors(data.get("doorsState")),
+        privacy_state=to_canonical(dig(data, "privacy", "state"), PrivacyState),
+        service_type=service_type,
     )

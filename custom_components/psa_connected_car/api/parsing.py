@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 import math
 import re
 from typing import Any
 
-ENGINE_TEMPERATURE_INVALID_C = 215.0
-"""Engine temperature the car sends when it has no valid reading."""
 CO2_EMISSION_UNKNOWN = -1.0
 """``co2EmissionEstimated`` value meaning "not computed"."""
 SCORE_UNKNOWN = 999999.0
@@ -86,6 +85,22 @@ def to_float(value: object, *, sentinels: Sequence[float] = ()) -> float | None:
     if number is None or not math.isfinite(number) or number in sentinels:
         return None
     return number
+
+
+def to_canonical(value: object, known: type[StrEnum]) -> str | None:
+    """A text value in the known spelling when it matches one case-insensitively, else as sent.
+
+    The one place enum values (ignition, severity, charging status, privacy...) are
+    normalised: everything after the parsers compares them exactly.
+    """
+    text = to_str(value)
+    if text is None:
+        return None
+    folded = text.casefold()
+    for member in known:
+        if member.value.casefold() == folded:
+            return str(member.value)
+    return text
 
 
 def to_int(value: object) -> int | None:

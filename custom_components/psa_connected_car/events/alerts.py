@@ -17,15 +17,6 @@ STATE_RAISED = "raised"
 STATE_CLEARED = "cleared"
 
 
-def service_due(maintenance: Maintenance | None) -> bool:
-    """Days or distance to the next service reached zero (or below: overdue)."""
-    if maintenance is None:
-        return False
-    days = maintenance.days_before_maintenance
-    distance = maintenance.mileage_before_maintenance_km
-    return (days is not None and days <= 0) or (distance is not None and distance <= 0)
-
-
 class AlertEventDispatcher:
     """Fires events for changes between two refreshes (never for the first sight of a car)."""
 
@@ -47,7 +38,7 @@ class AlertEventDispatcher:
                 continue
             base = {"device_id": device_id(now.vehicle.vin), "vehicle_id": vehicle_id}
             self._alert_changes(base, before.alerts, now.alerts)
-            if service_due(now.maintenance) and not service_due(before.maintenance):
+            if now.service_due and not before.service_due:
                 self._fire_service_due(base, now.maintenance)
 
     def _alert_changes(

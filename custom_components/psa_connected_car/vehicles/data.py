@@ -1,13 +1,24 @@
-"""What the integration knows about one car, and what that says about how to poll it."""
+"""What the integration knows about one car, and the facts derived from it.
+
+Entities, events, triggers and the polling planner ask these properties rather than
+reading the API models themselves: each fact is decided here once.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..api import Alert, Maintenance, Vehicle, VehicleStatus
-
-ACTIVE_IGNITION = frozenset({"Start", "StartUp"})
+from ..api import (
+    Alert,
+    Charging,
+    Energy,
+    Maintenance,
+    Motorization,
+    Position,
+    Vehicle,
+    VehicleStatus,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,14 +37,49 @@ class VehicleData:
     """The status the alerts were read with: no new upload, no new alert."""
 
     @property
+    def fuel(self) -> Energy | None:
+        """The fuel tank; an electric car has none, whatever placeholder its status lists."""
+        if self.status is None or self.vehicle.motorization == Motorization.ELECTRIC:
+            return None
+        return self.status.fuel
+
+    @property
+    def engine_running(self) -> bool | None:
+        """Ignition on; ``None`` while unknown."""
+        return self.status.engine_running if self.status is not None else None
+
+    @property
     def is_active(self) -> bool:
         """Driving or ignition on: worth polling often."""
         status = self.status
-        return status is not None and (bool(status.moving) or status.ignition in ACTIVE_IGNITION)
+        return status is not None and (bool(status.moving) or bool(status.engine_running))
+
+    @property
+    def charging(self) -> Charging | None:
+        """The traction battery's charging block (``None`` for a car without one)."""
+        return self.status.charging if self.status is not None else None
+
+    @property
+    def charging_in_progress(self) -> bool | None:
+        """The battery charges now; ``None`` while its charging status is unknown."""
+        return self.charging.in_progress if self.charging is not None else None
 
     @property
     def is_charging(self) -> bool:
         """The traction battery is charging: its level changes without a push saying so."""
-        electric = self.status.electric if self.status is not None else None
-        charging = electric.charging if electric is not None else None
-        return charging is not None and (charging.status or "").lower() == "inprogress"
+        return bool(self.charging_in_progress)
+
+    @property
+    def service_due(self) -> bool | None:
+        """Service due or overdue; ``None`` while the maintenance document says nothing."""
+        return self.maintenance.service_due if self.maintenance is not None else None
+
+    @property
+    def critical_alert(self) -> bool:
+        """One of the active alerts is critical."""
+        return any(alert.critical for alert in self.alerts)
+
+    @property
+    def position(self) -> Position | None:
+        """The last position the car shares (none while privacy mode hides it)."""
+        return self.status.shared_position if self.status is not None else None
