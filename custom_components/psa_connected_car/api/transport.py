@@ -34,17 +34,13 @@ SHORT_RETRY_AFTER_S = 2.0
 HAL_JSON = "application/hal+json"
 
 
-class _ResetBeforeAnswerError(Exception):
-    """The connection dropped before an answer: a GET may be sent once more."""
+class _AnswerCutError(Exception):
+    """The connection dropped while the answer was arriving: a GET may be sent once more.
 
-
-def _session_resends_itself(session: aiohttp.ClientSession) -> bool:
-    """Whether aiohttp itself resends an idempotent request once after a dropped connection.
-
-    Recent aiohttp versions do (for a connection dropped before the answer); a resend of
-    ours on top would make two retries, so ours only runs when the session does not.
+    A connection dropped before the answer started is aiohttp's to handle: it resends an
+    idempotent request once by itself (RFC 9112, section 9.3.1.1), so a resend of ours on
+    top would make two.
     """
-    return bool(getattr(session, "_retry_connection", False))
 
 
 def _is_reset(err: BaseException) -> bool:
@@ -95,7 +91,7 @@ class Transport:
         """Send one request; the decoded JSON answer, or ``None`` for an empty one."""
         url = url.update_query(client_id=self._client_id)
         force_refresh = False
-        reset_retried = False
+        cut_retried = False
         burst_retried = False
         while True:
             await self.rate_budget.acquire(
@@ -104,10 +100,10 @@ class Transport:
             token = await self._token(force_refresh)
             try:
                 status, raw, headers = await self._send(method, url, token, json_body)
-            except _ResetBeforeAnswerError as err:
-                if method == "GET" and not reset_retried and self._may_resend():
-                    reset_retried = True
-                    _LOGGER.debug("%s %s: connection reset, retrying once", method, endpoint)
+            except _AnswerCutError as err:
+                if method == "GET" and not cut_retried:
+                    cut_retried = True
+                    _LOGGER.debug("%s %s: answer cut off, retrying once", method, endpoint)
                     continue
                 raise PsaConnectionError(f"{endpoint}: connection reset") from err
             self.rate_budget.update_from_headers(headers)
@@ -126,9 +122,6 @@ class Transport:
                     )
                     continue
             return self._result(status, raw, headers, endpoint)
-
-    def _may_resend(self) -> bool:
-        return not _session_resends_itself(self._session)
 
     async def _token(self, force_refresh: bool) -> str:
         try:
@@ -168,15 +161,24 @@ class Transport:
                 timeout=self._timeout,
                 allow_redirects=False,
             ) as response:
-                raw = await response.read()
+                raw = await self._read(response)
                 return response.status, raw, response.headers
         except TimeoutError as err:
             elapsed = time.monotonic() - started
             raise PsaConnectionError(f"no answer within {elapsed:.0f} s") from err
         except aiohttp.ClientError as err:
             if _is_reset(err):
-                raise _ResetBeforeAnswerError from err
+                raise PsaConnectionError("connection reset before an answer") from err
             raise PsaConnectionError(f"cannot reach the API: {type(err).__name__}") from err
+
+    @staticmethod
+    async def _read(response: aiohttp.ClientResponse) -> bytes:
+        try:
+            return await response.read()
+        except aiohttp.ClientError as err:
+            if _is_reset(err):
+                raise _AnswerCutError from err
+            raise
 
     def _result(self, status: int, raw: bytes, headers: Mapping[str, str], endpoint: str) -> Any:
         if status == 429:
