@@ -34,8 +34,8 @@ USER = Reply(body={"id": "u", "email": "x@example.invalid"})
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
 
-async def _token(force_refresh: bool) -> str:
-    return "refreshed" if force_refresh else "access"
+async def _token(rejected: str | None) -> str:
+    return "refreshed" if rejected else "access"
 
 
 @pytest.fixture(name="server")
@@ -186,8 +186,8 @@ async def test_paging_stays_on_the_api_host(client: PsaClient, server: RawServer
 
 
 def _failing(error: BaseException) -> Callable[[bool], Awaitable[str]]:
-    async def provider(force_refresh: bool) -> str:
-        del force_refresh
+    async def provider(rejected: str | None) -> str:
+        del rejected
         raise error
 
     return provider
@@ -214,8 +214,8 @@ async def test_token_provider_failures(
 
 
 async def test_empty_token_is_authentication_error(server: RawServer) -> None:
-    async def empty(force_refresh: bool) -> str:
-        del force_refresh
+    async def empty(rejected: str | None) -> str:
+        del rejected
         return ""
 
     async with aiohttp.ClientSession() as session:

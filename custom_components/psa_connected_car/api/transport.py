@@ -25,8 +25,8 @@ from .rate_budget import RateBudget, retry_after_from_headers
 
 _LOGGER = logging.getLogger(__name__)
 
-TokenProvider = Callable[[bool], Awaitable[str]]
-"""Returns a valid access token; called with ``True`` to force a refresh after a 401."""
+TokenProvider = Callable[[str | None], Awaitable[str]]
+"""Returns a valid access token; given the token the API refused (401), a newer one."""
 
 DEFAULT_RETRY_AFTER_S = 60.0
 SHORT_RETRY_AFTER_S = 2.0
@@ -90,14 +90,14 @@ class Transport:
     async def request(self, method: str, url: URL, *, endpoint: str, json_body: Any = None) -> Any:
         """Send one request; the decoded JSON answer, or ``None`` for an empty one."""
         url = url.update_query(client_id=self._client_id)
-        force_refresh = False
+        rejected: str | None = None
         cut_retried = False
         burst_retried = False
         while True:
             await self.rate_budget.acquire(
                 wait=self._wait_for_budget, max_wait_s=self._max_budget_wait_s
             )
-            token = await self._token(force_refresh)
+            token = await self._token(rejected)
             try:
                 status, raw, headers = await self._send(method, url, token, json_body)
             except _AnswerCutError as err:
@@ -108,8 +108,8 @@ class Transport:
                 raise PsaConnectionError(f"{endpoint}: connection reset") from err
             self.rate_budget.update_from_headers(headers)
             _LOGGER.debug("%s %s -> HTTP %s", method, endpoint, status)
-            if status == 401 and not force_refresh:
-                force_refresh = True
+            if status == 401 and rejected is None:
+                rejected = token
                 continue
             if status == 429 and method == "GET" and not burst_retried:
                 retry_after = retry_after_from_headers(headers)
@@ -123,9 +123,9 @@ class Transport:
                     continue
             return self._result(status, raw, headers, endpoint)
 
-    async def _token(self, force_refresh: bool) -> str:
+    async def _token(self, rejected: str | None) -> str:
         try:
-            token = await self._token_provider(force_refresh)
+            token = await self._token_provider(rejected)
         except PsaError:
             raise
         except aiohttp.ClientResponseError as err:

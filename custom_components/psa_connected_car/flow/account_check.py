@@ -58,7 +58,7 @@ async def async_check_account(
     """Read the user and vehicles, mapping failures to form errors."""
     access_token = str(token["access_token"])
 
-    async def provide(_force_refresh: bool) -> str:
+    async def provide(_rejected: str | None) -> str:
         return access_token
 
     client = PsaClient(
