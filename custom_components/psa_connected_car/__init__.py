@@ -15,18 +15,19 @@ from homeassistant.helpers.aiohttp_client import (
 )
 from homeassistant.helpers.config_entry_oauth2_flow import (
     ImplementationUnavailableError,
-    OAuth2Session,
     async_get_config_entry_implementation,
 )
 
 from .api import Brand, ConnectionType, Endpoints, PsaClient
-from .auth.oauth import PsaOAuth2Implementation, TokenManager
+from .auth.oauth import PsaOAuth2Implementation, PsaOAuth2Session
 from .const import (
+    CONF_ALERT_LOCALE,
     CONF_CERT_FILE,
     CONF_CERTIFICATE,
     CONF_CONNECTION,
     DOMAIN,
     MOBILE_AUTH_IMPLEMENTATION,
+    alert_locale_option,
 )
 from .coordinator import PsaConfigEntry, PsaCoordinator, PsaRuntimeData
 from .flow.certificates import (
@@ -47,7 +48,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> bool:
     """Connect to the account and start polling it."""
     brand, endpoints, locale = endpoints_from_setup(entry.data)
     implementation = await _async_implementation(hass, entry, brand, endpoints, locale)
-    token_manager = TokenManager(hass, entry, OAuth2Session(hass, entry, implementation))
+    oauth_session = PsaOAuth2Session(hass, entry, implementation)
     session = async_get_clientsession(hass)
     ssl_context = None
     if paths := entry.data.get(CONF_CERTIFICATE):
@@ -62,7 +63,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> bool:
         session,
         brand,
         implementation.client_id,
-        token_manager,
+        oauth_session,
         api_base=endpoints.api_base,
         rate_budget=shared_rate_budget(hass, implementation.client_id),
         ssl_context=ssl_context,
@@ -103,6 +104,18 @@ async def _async_implementation(
     if not isinstance(implementation, PsaOAuth2Implementation):
         raise ConfigEntryError(translation_domain=DOMAIN, translation_key="credentials_unavailable")
     return implementation.for_brand(brand, endpoints, locale)
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> bool:
+    """Bring an older entry to the current version; keep its unique id and everything else."""
+    if entry.version > 1:
+        return False  # written by a newer version of the integration
+    if entry.minor_version < 2:
+        options = dict(entry.options)
+        if locale := options.get(CONF_ALERT_LOCALE):
+            options[CONF_ALERT_LOCALE] = alert_locale_option(str(locale))
+        hass.config_entries.async_update_entry(entry, options=options, minor_version=2)
+    return True
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> bool:

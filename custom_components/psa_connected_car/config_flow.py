@@ -45,6 +45,7 @@ from .flow.certificates import (
 from .flow.options import PsaOptionsFlow
 from .flow.schemas import (
     MobileLogin,
+    advanced_placeholders,
     certificate_schema,
     endpoints_from_setup,
     mobile_code_schema,
@@ -66,6 +67,8 @@ class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
 
     DOMAIN = DOMAIN
     VERSION = 1
+    MINOR_VERSION = 2
+    """1.2: the alert language option is stored as a lowercase selector key (``en-gb``)."""
 
     def __init__(self) -> None:
         """Start with nothing chosen."""
@@ -101,7 +104,10 @@ class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
             errors["base"] = error
         country = (self.hass.config.country or "").lower()
         return self.async_show_form(
-            step_id="user", data_schema=user_schema(country, user_input), errors=errors
+            step_id="user",
+            data_schema=user_schema(country, user_input),
+            errors=errors,
+            description_placeholders=advanced_placeholders(),
         )
 
     async def async_step_reconfigure(
@@ -120,7 +126,10 @@ class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
             step_id="reconfigure",
             data_schema=reconfigure_schema(user_input or entry.data),
             errors=errors,
-            description_placeholders={"brand": BRANDS[entry.data[CONF_BRAND]].name},
+            description_placeholders={
+                "brand": BRANDS[entry.data[CONF_BRAND]].name,
+                **advanced_placeholders(),
+            },
         )
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:

@@ -34,6 +34,7 @@ from .const import (
     PARKED_INTERVAL,
     POLICY_FIXED,
     VEHICLE_LIST_INTERVAL,
+    api_locale,
 )
 from .events.alerts import AlertEventDispatcher
 from .polling.planner import (
@@ -313,8 +314,7 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
 
     @property
     def _locale(self) -> str | None:
-        locale = self.config_entry.options.get(CONF_ALERT_LOCALE)
-        return str(locale) if locale else None
+        return api_locale(self.config_entry.options.get(CONF_ALERT_LOCALE))
 
     def _log_no_data_once(self, vehicle: Vehicle, what: str, missing: bool) -> None:
         key = (vehicle.id, what)

@@ -29,6 +29,7 @@ from ..const import (
     DEFAULT_RATE_WINDOW_S,
     POLICY_AUTOMATIC,
     POLICY_FIXED,
+    alert_locale_option,
     locale_for_country,
 )
 from ..polling.planner import MIN_INTERVAL_S, minimum_interval_s
@@ -113,7 +114,10 @@ class PsaOptionsFlow(OptionsFlowWithReload):
             )
         )
         locale = SelectSelector(
-            SelectSelectorConfig(options=list(ALERT_LOCALES), translation_key=CONF_ALERT_LOCALE)
+            SelectSelectorConfig(
+                options=[alert_locale_option(locale) for locale in ALERT_LOCALES],
+                translation_key=CONF_ALERT_LOCALE,
+            )
         )
         vehicle_selector = SelectSelector(
             SelectSelectorConfig(
@@ -135,9 +139,9 @@ class PsaOptionsFlow(OptionsFlowWithReload):
 
 
 def _default_locale(country: str) -> str:
-    """The alert language closest to the account's country."""
+    """The alert language closest to the account's country (as an option key)."""
     wanted = locale_for_country(country)
-    if wanted in ALERT_LOCALES:
-        return wanted
-    language = wanted.split("-")[0]
-    return next((loc for loc in ALERT_LOCALES if loc.startswith(language)), ALERT_LOCALES[0])
+    if wanted not in ALERT_LOCALES:
+        language = wanted.split("-")[0]
+        wanted = next((loc for loc in ALERT_LOCALES if loc.startswith(language)), ALERT_LOCALES[0])
+    return alert_locale_option(wanted)

@@ -14,7 +14,7 @@ import logging
 from homeassistant.core import HomeAssistant, callback
 
 from ..api import Alert, PsaClient, PsaError, VehicleStatus
-from ..const import CONF_ALERT_LOCALE, DOMAIN
+from ..const import CONF_ALERT_LOCALE, DOMAIN, api_locale
 from ..coordinator import PsaConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ class TargetedReads:
     async def _async_read(self, vehicle_id: str, *, alerts: bool) -> None:
         try:
             if alerts:
-                locale = self._entry.options.get(CONF_ALERT_LOCALE) or None
+                locale = api_locale(self._entry.options.get(CONF_ALERT_LOCALE))
                 found = await self._client.get_alerts(vehicle_id, locale=locale)
                 self._on_alerts(vehicle_id, tuple(alert for alert in found if alert.active))
             elif (status := await self._client.get_status(vehicle_id)) is not None:
