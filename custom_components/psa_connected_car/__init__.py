@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.aiohttp_client import (
-    async_create_clientsession,
-    async_get_clientsession,
-)
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.config_entry_oauth2_flow import (
     ImplementationUnavailableError,
     async_get_config_entry_implementation,
@@ -22,7 +18,6 @@ from .api import Brand, ConnectionType, Endpoints, PsaClient
 from .auth.oauth import PsaOAuth2Implementation, PsaOAuth2Session
 from .const import (
     CONF_ALERT_LOCALE,
-    CONF_CERT_FILE,
     CONF_CERTIFICATE,
     CONF_CONNECTION,
     DOMAIN,
@@ -34,6 +29,7 @@ from .flow.certificates import (
     CertificateError,
     async_remove_certificates,
     async_validated_ssl_context,
+    certificate_folder,
 )
 from .flow.schemas import endpoints_from_setup
 from .polling.rate_budgets import shared_rate_budget
@@ -58,7 +54,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> bool:
             raise ConfigEntryError(
                 translation_domain=DOMAIN, translation_key="certificate_unreadable"
             ) from err
-        session = async_create_clientsession(hass)
     client = PsaClient(
         session,
         brand,
@@ -124,10 +119,14 @@ async def async_unload_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> bool
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> None:
-    """Delete our push registration at the API and the stored client certificate."""
-    await async_remove_push(hass, entry)
-    if paths := entry.data.get(CONF_CERTIFICATE):
-        await async_remove_certificates(hass, Path(paths[CONF_CERT_FILE]).parent)
+    """Delete our push registration at the API (best effort) and, always, the certificate."""
+    try:
+        await async_remove_push(hass, entry)
+    except Exception:
+        _LOGGER.exception("Could not delete the push registration at the API")
+    finally:
+        if (folder := certificate_folder(entry.data.get(CONF_CERTIFICATE))) is not None:
+            await async_remove_certificates(hass, folder)
 
 
 async def async_remove_config_entry_device(

@@ -38,9 +38,11 @@ from .const import (
 from .flow.account_check import AccountCheckError, async_check_account
 from .flow.certificates import (
     CertificateError,
+    async_remove_certificates,
     async_store_uploads,
     async_validated_ssl_context,
     certificate_dir,
+    certificate_folder,
 )
 from .flow.options import PsaOptionsFlow
 from .flow.schemas import (
@@ -78,6 +80,7 @@ class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         self._mobile: MobileLogin | None = None
         # The implementation and token of a login whose account check failed transiently.
         self._held: tuple[str, dict[str, Any]] | None = None
+        self._certificate_kept = False
 
     @property
     @override
@@ -185,8 +188,21 @@ class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
             raise CertificateError("certificate_incomplete")
         folder = certificate_dir(self.hass, self.flow_id)
         paths = await async_store_uploads(self.hass, uploads, folder)
-        await async_validated_ssl_context(paths)
+        try:
+            await async_validated_ssl_context(paths)
+        except CertificateError:
+            await async_remove_certificates(self.hass, folder)
+            raise
         self._setup[CONF_CERTIFICATE] = paths
+
+    @callback
+    @override
+    def async_remove(self) -> None:
+        """The flow ended: delete the files it stored unless an entry took them over."""
+        folder = certificate_folder(self._setup.get(CONF_CERTIFICATE))
+        if self._certificate_kept or folder != certificate_dir(self.hass, self.flow_id):
+            return
+        self.hass.async_create_task(async_remove_certificates(self.hass, folder))
 
     @override
     async def async_step_auth(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
@@ -361,12 +377,17 @@ class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
                 if self.source == SOURCE_REAUTH
                 else self._get_reconfigure_entry()
             )
+            replaced = certificate_folder(entry.data.get(CONF_CERTIFICATE))
+            if replaced is not None and replaced != certificate_folder(data.get(CONF_CERTIFICATE)):
+                await async_remove_certificates(self.hass, replaced)
+            self._certificate_kept = True
             return self.async_update_reload_and_abort(entry, data=data)
         self._abort_if_unique_id_configured()
         if not account.vehicles:
             return self.async_abort(
                 reason="no_vehicles", description_placeholders={"brand": brand.name}
             )
+        self._certificate_kept = True
         return self.async_create_entry(title=account.title, data=data)
 
 
