@@ -40,9 +40,7 @@ async def _upload(client_factory: ClientSessionGenerator, path: Path) -> str:
     return str((await response.json())["file_id"])
 
 
-async def _pair(
-    client_factory: ClientSessionGenerator, folder: Path, name: str
-) -> dict[str, str]:
+async def _pair(client_factory: ClientSessionGenerator, folder: Path, name: str) -> dict[str, str]:
     cert, key = make_certificate(folder, name)
     return {
         "cert_file": await _upload(client_factory, cert),
@@ -91,9 +89,9 @@ async def test_stored_files_and_folders_are_private(
     assert entry.state is ConfigEntryState.LOADED
 
 
+@pytest.mark.usefixtures("external_url")
 async def test_removal_deletes_the_callback_and_the_key(
     hass: HomeAssistant,
-    external_url: str,
     flow: FlowDriver,
     hass_client: ClientSessionGenerator,
     tmp_path: Path,
@@ -114,9 +112,9 @@ async def test_removal_deletes_the_callback_and_the_key(
     assert "Traceback" not in caplog.text
 
 
+@pytest.mark.usefixtures("external_url")
 async def test_removal_deletes_the_key_even_when_the_api_is_unreachable(
     hass: HomeAssistant,
-    external_url: str,
     flow: FlowDriver,
     hass_client: ClientSessionGenerator,
     tmp_path: Path,
