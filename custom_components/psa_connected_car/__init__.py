@@ -103,8 +103,7 @@ async def _async_implementation(
 
 async def async_migrate_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> bool:
     """Bring an older entry to the current version; keep its unique id and everything else."""
-    if entry.version > 1:
-        return False  # written by a newer version of the integration
+    # Home Assistant itself refuses entries of a newer major version (a downgrade).
     if entry.minor_version < 2:
         options = dict(entry.options)
         if locale := options.get(CONF_ALERT_LOCALE):
@@ -121,9 +120,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> bool
 async def async_remove_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> None:
     """Delete our push registration at the API (best effort) and, always, the certificate."""
     try:
-        await async_remove_push(hass, entry)
-    except Exception:
-        _LOGGER.exception("Could not delete the push registration at the API")
+        await async_remove_push(hass, entry)  # logs and swallows the API's refusals
     finally:
         if (folder := certificate_folder(entry.data.get(CONF_CERTIFICATE))) is not None:
             await async_remove_certificates(hass, folder)

@@ -35,11 +35,15 @@ from .const import (
     DOMAIN,
     MOBILE_AUTH_IMPLEMENTATION,
 )
-from .flow.account_check import AccountCheckError, async_check_account
+from .flow.account_check import (
+    TRANSIENT_ACCOUNT_ERRORS,
+    AccountCheckError,
+    async_check_account,
+)
 from .flow.certificates import (
     CertificateError,
+    async_accept_uploads,
     async_remove_certificates,
-    async_store_uploads,
     async_validated_ssl_context,
     certificate_dir,
     certificate_folder,
@@ -50,6 +54,7 @@ from .flow.schemas import (
     advanced_placeholders,
     certificate_schema,
     endpoints_from_setup,
+    entry_credentials,
     mobile_code_schema,
     mobile_credentials_schema,
     reconfigure_schema,
@@ -60,8 +65,6 @@ from .flow.tokens import async_current_token, async_exchange_mobile_code
 
 _LOGGER = logging.getLogger(__name__)
 SETUP_KEYS = (CONF_BRAND, CONF_COUNTRY, CONF_CONNECTION, "api_base", "idp_base")
-# Account-check failures worth asking again with the same token (the login itself worked).
-TRANSIENT_ACCOUNT_ERRORS = frozenset({"cannot_connect", "rate_limited"})
 
 
 class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
@@ -122,7 +125,7 @@ class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         if user_input is not None:
             setup, error = setup_from_form({**user_input, CONF_BRAND: entry.data[CONF_BRAND]})
             if error is None:
-                self._setup = {**_credentials_of(entry.data), **setup}
+                self._setup = {**entry_credentials(entry.data), **setup}
                 return await self._async_start_login()
             errors["base"] = error
         return self.async_show_form(
@@ -138,7 +141,7 @@ class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
         """The refresh token died (invalid_grant): log in again the same way."""
         self._setup = {key: entry_data[key] for key in SETUP_KEYS if key in entry_data}
-        self._setup |= _credentials_of(entry_data)
+        self._setup |= entry_credentials(entry_data)
         return await self.async_step_reauth_confirm()
 
     async def async_step_reauth_confirm(
@@ -171,29 +174,16 @@ class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             try:
-                await self._async_accept_certificate(user_input)
+                paths = await async_accept_uploads(self.hass, user_input, self.flow_id)
             except CertificateError as err:
                 errors["base"] = err.reason
             else:
+                if paths is not None:
+                    self._setup[CONF_CERTIFICATE] = paths
                 return await self.async_step_pick_implementation()
         return self.async_show_form(
             step_id="certificate", data_schema=certificate_schema(), errors=errors
         )
-
-    async def _async_accept_certificate(self, user_input: dict[str, Any]) -> None:
-        uploads = {key: value for key, value in user_input.items() if value}
-        if not uploads:
-            return
-        if len(uploads.keys() & {"cert_file", "key_file"}) != 2:
-            raise CertificateError("certificate_incomplete")
-        folder = certificate_dir(self.hass, self.flow_id)
-        paths = await async_store_uploads(self.hass, uploads, folder)
-        try:
-            await async_validated_ssl_context(paths)
-        except CertificateError:
-            await async_remove_certificates(self.hass, folder)
-            raise
-        self._setup[CONF_CERTIFICATE] = paths
 
     @callback
     @override
@@ -363,20 +353,17 @@ class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
             token=token,
             ssl_context=ssl_context,
         )
-        await self.async_set_unique_id(account.account_id)
+        changed = self._changed_entry()
+        known = [changed] if changed else self._async_current_entries(include_ignore=True)
+        await self.async_set_unique_id(account.unique_id_among(e.unique_id for e in known))
         data = {
             **self._setup,
             "auth_implementation": implementation,
             "token": token,
-            CONF_ACCOUNT_ID: account.account_id,
+            CONF_ACCOUNT_ID: self.unique_id,
         }
-        if self.source in (SOURCE_REAUTH, SOURCE_RECONFIGURE):
+        if (entry := changed) is not None:
             self._abort_if_unique_id_mismatch(reason="wrong_account")
-            entry = (
-                self._get_reauth_entry()
-                if self.source == SOURCE_REAUTH
-                else self._get_reconfigure_entry()
-            )
             replaced = certificate_folder(entry.data.get(CONF_CERTIFICATE))
             if replaced is not None and replaced != certificate_folder(data.get(CONF_CERTIFICATE)):
                 await async_remove_certificates(self.hass, replaced)
@@ -390,8 +377,10 @@ class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         self._certificate_kept = True
         return self.async_create_entry(title=account.title, data=data)
 
-
-def _credentials_of(data: Mapping[str, Any]) -> dict[str, Any]:
-    """The mobile-app client credentials and certificate an entry already holds."""
-    keys = (CONF_CLIENT_ID, CONF_CLIENT_SECRET, CONF_CERTIFICATE)
-    return {key: data[key] for key in keys if key in data}
+    def _changed_entry(self) -> ConfigEntry | None:
+        """The entry a reauth or reconfigure flow updates; ``None`` when adding one."""
+        if self.source == SOURCE_REAUTH:
+            return self._get_reauth_entry()
+        if self.source == SOURCE_RECONFIGURE:
+            return self._get_reconfigure_entry()
+        return None

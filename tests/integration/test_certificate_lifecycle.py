@@ -15,11 +15,12 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.psa_connected_car.const import DOMAIN
 
-from . import push_support
+from . import flow_support, push_support
 from .certs import make_certificate
 from .conftest import FlowDriver, user_input
 from .push_support import our_callbacks, park_fleet, settle
 
+own_upload_folder = flow_support.own_upload_folder
 simulator_config = push_support.simulator_config
 external_url = push_support.external_url
 

@@ -26,9 +26,11 @@ from simulator.faults import FaultSpec
 from simulator.identities import OTHER_USER, mobile_client_id, mobile_client_secret
 from simulator.testing import RunningSimulator
 
+from . import flow_support
 from .certs import make_certificate
 from .conftest import FlowDriver, user_input
 
+own_upload_folder = flow_support.own_upload_folder
 Setup = tuple[ConfigEntry, RunningSimulator]
 
 

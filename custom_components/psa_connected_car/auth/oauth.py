@@ -162,8 +162,6 @@ class PsaOAuth2Session(OAuth2Session):
             except OAuth2TokenRequestReauthError:
                 self.config_entry.async_start_reauth_if_available(self.hass)
                 raise
-            if any(new_token.get(field) in (None, "") for field in ("access_token", "expires_at")):
-                raise OAuth2TokenRequestConnectionError(domain=self.implementation.service_domain)
             self.hass.config_entries.async_update_entry(
                 self.config_entry, data={**self.config_entry.data, "token": new_token}
             )

@@ -32,6 +32,28 @@ def certificate_dir(hass: HomeAssistant, flow_or_entry_id: str) -> Path:
     return Path(hass.config.path(".storage", DOMAIN, flow_or_entry_id))
 
 
+async def async_accept_uploads(
+    hass: HomeAssistant, user_input: Mapping[str, str], flow_id: str
+) -> dict[str, str] | None:
+    """Store and check the certificate step's uploads; ``None`` when nothing was uploaded.
+
+    Files that do not make a usable certificate are deleted again.
+    """
+    uploads = {key: value for key, value in user_input.items() if value}
+    if not uploads:
+        return None
+    if len(uploads.keys() & {CONF_CERT_FILE, CONF_KEY_FILE}) != 2:
+        raise CertificateError("certificate_incomplete")
+    folder = certificate_dir(hass, flow_id)
+    paths = await async_store_uploads(hass, uploads, folder)
+    try:
+        await async_validated_ssl_context(paths)
+    except CertificateError:
+        await async_remove_certificates(hass, folder)
+        raise
+    return paths
+
+
 async def async_store_uploads(
     hass: HomeAssistant, uploads: Mapping[str, str], folder: Path
 ) -> dict[str, str]:

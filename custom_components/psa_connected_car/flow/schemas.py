@@ -41,6 +41,7 @@ from ..const import (
     CONF_BRAND,
     CONF_CA_FILE,
     CONF_CERT_FILE,
+    CONF_CERTIFICATE,
     CONF_CONNECTION,
     CONF_COUNTRY,
     CONF_IDP_BASE,
@@ -238,3 +239,9 @@ class MobileLogin:
     def placeholders(self) -> dict[str, str]:
         """What the mobile_code step's description shows."""
         return {"authorize_url": self.authorize_url, "redirect_uri": self.redirect_uri}
+
+
+def entry_credentials(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The mobile-app client credentials and certificate an entry already holds."""
+    keys = (CONF_CLIENT_ID, CONF_CLIENT_SECRET, CONF_CERTIFICATE)
+    return {key: data[key] for key in keys if key in data}
