@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 import tempfile
 
+from homeassistant.core import HomeAssistant
 import pytest
 
 
@@ -17,3 +18,12 @@ def own_upload_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     folder = tmp_path / "tmp"
     folder.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
+
+
+@pytest.fixture
+def own_config_dir(hass: HomeAssistant, tmp_path: Path) -> Path:
+    """A configuration folder of this test alone (the harness shares one between runs)."""
+    folder = tmp_path / "config"
+    folder.mkdir()
+    hass.config.config_dir = str(folder)
+    return folder

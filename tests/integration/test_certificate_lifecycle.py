@@ -21,6 +21,8 @@ from .conftest import FlowDriver, user_input
 from .push_support import our_callbacks, park_fleet, settle
 
 own_upload_folder = flow_support.own_upload_folder
+own_config_dir = flow_support.own_config_dir
+pytestmark = pytest.mark.usefixtures("own_config_dir")
 simulator_config = push_support.simulator_config
 external_url = push_support.external_url
 
