@@ -6,16 +6,18 @@ import base64
 from collections.abc import AsyncIterator
 import hashlib
 import json
+from pathlib import Path
 
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
 
-from custom_components.psa_connected_car.api import BRANDS
+from custom_components.psa_connected_car.api import BRANDS, parse_user
 from custom_components.psa_connected_car.const import DOMAIN
 from custom_components.psa_connected_car.flow.account_check import (
     AccountCheckError,
+    account_ids_of,
     async_check_account,
 )
 from simulator.identities import DEMO_USER, PARTNER_CLIENT_ID
@@ -25,6 +27,7 @@ from tests.api.raw_server import RawServer, Reply, serve
 from .conftest import FlowDriver
 
 Setup = tuple[ConfigEntry, RunningSimulator]
+REALWORLD = Path(__file__).resolve().parents[3] / "shared" / "realworld"
 # The shape real cars' accounts answer with: no id, an e-mail, names, embedded cars.
 USER_WITHOUT_ID = {
     "email": "Driver@Example.com",
@@ -126,3 +129,14 @@ async def test_reauth_keeps_the_unique_id_an_entry_already_has(
     result = await flow.browser_login(external)
     assert result["reason"] == "reauth_successful"
     assert entry.unique_id == _email_id()
+
+
+def test_real_user_answers_identify_the_account() -> None:
+    files = sorted(REALWORLD.glob("*user*.json")) if REALWORLD.is_dir() else []
+    if not files:
+        pytest.skip(f"no real /user answers in {REALWORLD} (../shared/realworld is absent)")
+    for path in files:
+        user = parse_user(json.loads(path.read_text(encoding="utf-8")))
+        ids = account_ids_of(user, {})
+        assert ids, f"{path.name}: no identifier"
+        assert all(user.email not in uid for uid in ids if user.email), path.name
