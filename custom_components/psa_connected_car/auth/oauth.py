@@ -145,18 +145,23 @@ class PsaOAuth2Session(OAuth2Session):
         if rejected is None:
             await self.async_ensure_token_valid()
         else:
-            await self._async_refresh_if(lambda: self.token.get("access_token") == rejected)
+            await self._async_refresh_if(
+                lambda: self.token.get("access_token") == rejected,
+                "Access token rejected by the API, refreshing it",
+            )
         return cast("str", self.token["access_token"])
 
     @override
     async def async_ensure_token_valid(self) -> None:
-        await self._async_refresh_if(lambda: not self.valid_token)
+        await self._async_refresh_if(
+            lambda: not self.valid_token, "Access token expiring, refreshing it"
+        )
 
-    async def _async_refresh_if(self, needed: Callable[[], bool]) -> None:
+    async def _async_refresh_if(self, needed: Callable[[], bool], why: str) -> None:
         async with self._token_lock:
             if not needed():
                 return
-            _LOGGER.debug("Refreshing the access token")
+            _LOGGER.debug(why)
             try:
                 new_token = await self.implementation.async_refresh_token(self.token)
             except OAuth2TokenRequestReauthError:
