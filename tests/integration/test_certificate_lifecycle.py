@@ -185,3 +185,17 @@ async def test_reconfigure_with_a_new_certificate_deletes_the_old_one(
     assert new_folder.exists()
     assert not old_folder.exists()
     assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_a_damaged_key_stops_the_setup_with_a_clear_reason(
+    hass: HomeAssistant, flow: FlowDriver, hass_client: ClientSessionGenerator, tmp_path: Path
+) -> None:
+    entry = await _entry_with_certificate(hass, flow, hass_client, tmp_path)
+    Path(entry.data["certificate"]["key_file"]).write_text("damaged", encoding="utf-8")
+
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert entry.reason is not None
+    assert "upload them again" in entry.reason

@@ -176,9 +176,7 @@ class Transport:
         try:
             return await response.read()
         except aiohttp.ClientError as err:
-            if _is_reset(err):
-                raise _AnswerCutError from err
-            raise
+            raise _AnswerCutError from err
 
     def _result(self, status: int, raw: bytes, headers: Mapping[str, str], endpoint: str) -> Any:
         if status == 429:
