@@ -134,3 +134,18 @@ async def test_an_entry_from_a_newer_version_is_not_migrated(
     hass.config_entries.async_update_entry(entry, version=2)
     assert not await hass.config_entries.async_setup(entry.entry_id)
     assert entry.state is ConfigEntryState.MIGRATION_ERROR
+
+
+@pytest.mark.parametrize(
+    ("country", "expected"), [("fr", "fr-fr"), ("be", "fr-fr"), ("at", "de-de"), ("se", "en-gb")]
+)
+async def test_alert_language_defaults_to_the_country(
+    hass: HomeAssistant, setup_integration: Setup, country: str, expected: str
+) -> None:
+    entry, _running = setup_integration
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, "country": country}, options={}
+    )
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    suggested = {str(key): key.description for key in result["data_schema"].schema}
+    assert suggested["alert_locale"] == {"suggested_value": expected}

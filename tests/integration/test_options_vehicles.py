@@ -69,3 +69,13 @@ async def test_without_the_car_list_the_form_offers_the_polled_cars(
     running.sim.inject_fault(FaultSpec(kind="error", status=503, endpoint="getVehiclesByDevice"))
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert sorted(_offered(result)) == sorted(cars)
+
+
+async def test_an_unloaded_entry_offers_no_cars_but_keeps_its_options(
+    hass: HomeAssistant, setup_integration: Setup
+) -> None:
+    entry, _running = setup_integration
+    await hass.config_entries.async_unload(entry.entry_id)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    assert _offered(result) == []
