@@ -193,6 +193,7 @@ def test_translation_texts_pass_hassfest(path: Path) -> None:
 def test_translation_keys_pass_hassfest(path: Path) -> None:
     translations = _load(path)
     for selector, content in translations.get("selector", {}).items():
+        assert SLUG.match(selector), f"{path.name}: selector {selector}"
         for key in content.get("options", {}):
             assert TRANSLATION_KEY.match(key), f"{path.name}: selector.{selector}.options.{key}"
     for platform, entities in translations.get("entity", {}).items():
