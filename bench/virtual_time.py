@@ -7,9 +7,8 @@ Everything in the integration that decides *when* reads that clock instead of th
   ``clock=VirtualTime.monotonic`` and ``sleep=VirtualTime.sleep``; a sleep waits until no
   request is in flight, then advances the simulator to the sleeper's deadline;
 * the coordinator's ``dt_util.utcnow`` (6 h maintenance, 12 h car list, ``refreshed_at``);
-* Home Assistant's OAuth helper (``time.time`` for ``expires_at``) and the integration's
-  forced-refresh de-duplication (``time.monotonic``), so access tokens expire in simulated
-  time, as the simulator's IdP says;
+* Home Assistant's OAuth helper (``time.time`` for ``expires_at``), so access tokens expire
+  in simulated time, as the simulator's IdP says;
 * the push manager's timers (``async_call_later``: silence watchdog, registration retry)
   and Home Assistant's request-refresh debouncer cooldown;
 * the coordinator's refresh timer: ``VirtualCoordinator._schedule_refresh`` records a due
@@ -44,7 +43,6 @@ from custom_components.psa_connected_car.api import (
     rate_budget as rate_budget_module,
     transport as transport_module,
 )
-from custom_components.psa_connected_car.auth import oauth as oauth_module
 from custom_components.psa_connected_car.coordinator import PsaCoordinator
 from custom_components.psa_connected_car.flow import tokens as flow_tokens
 from custom_components.psa_connected_car.polling import rate_budgets as rate_budgets_module
@@ -226,7 +224,6 @@ class VirtualTime:
             config_entry_oauth2_flow, "time", _ModuleProxy(time, time=self.timestamp)
         )
         monkeypatch.setattr(flow_tokens, "time", _ModuleProxy(time, time=self.timestamp))
-        monkeypatch.setattr(oauth_module, "time", _ModuleProxy(time, monotonic=self.monotonic))
         monkeypatch.setattr(push_module, "async_call_later", self.call_later)
         original_send = transport_module.Transport._send
 

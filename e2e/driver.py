@@ -283,6 +283,8 @@ def add_integration(ui: Session, sim: SimulatorClient) -> None:
     flow = page.locator("dialog-data-entry-flow")
     flow.get_by_text("Connect your car account").wait_for()
     flow.get_by_text("Peugeot", exact=True).wait_for()
+    # Brand-app credentials are the default; the simulator's partner client is used here.
+    flow.get_by_text("Partner application (Stellantis partner program)").click()
     flow.get_by_text("Advanced: server addresses").click()
     flow.locator("input[name=api_base]").fill(sim.api_base)
     flow.locator("input[name=idp_base]").fill(sim.idp_base)

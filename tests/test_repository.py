@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 import importlib
 import json
 from pathlib import Path
+import re
+import string
 from typing import Any
 
 from awesomeversion import AwesomeVersion
@@ -29,6 +32,27 @@ HACS_KEYS = {
     "hacs",
 }
 PLATFORMS = ("sensor", "binary_sensor", "device_tracker")
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 60
+IOT_CLASSES = {
+    "assumed_state",
+    "calculated",
+    "cloud_polling",
+    "cloud_push",
+    "local_polling",
+    "local_push",
+}
+# hassfest's rules for translation keys and values (script/hassfest/translations.py).
+TRANSLATION_KEY = re.compile(r"^(?!.+[_-]{2})(?![_-])[a-z0-9-_]+(?<![_-])$")
+SLUG = re.compile(r"^[a-z0-9_]+$")
+URL_IN_TEXT = re.compile(
+    r"(((ftp|ftps|scp|http|https|mqtt|mqtts|socket|socks5):\/\/|www\.)"
+    r"[a-z0-9]+([\-\.]{1}[a-z0-9]+)*\.[a-z]{2,5}(:[0-9]{1,5})?(\/.*)?)",
+    re.IGNORECASE,
+)
+HTML_TAG = re.compile(r"<[a-z/!][^>]*>", re.IGNORECASE)
+SINGLE_QUOTED_PLACEHOLDER = re.compile(r"'{\w+}'")
+COMBINED_REFERENCE = re.compile(r"(.+\[%)|(%\].+)")
 
 
 def _load(path: Path) -> Any:
@@ -43,6 +67,23 @@ def _key_paths(node: Any, prefix: str = "") -> Iterator[str]:
         yield prefix
 
 
+def _strings(node: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
+    """Every (key path, text) of a translation file."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, f"{prefix}.{key}" if prefix else key)
+    else:
+        yield prefix, node
+
+
+def _translation_files() -> list[Path]:
+    return sorted(TRANSLATIONS.glob("*.json"))
+
+
+def _placeholders(text: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field}
+
+
 def test_manifest_keys_and_order() -> None:
     manifest = _load(INTEGRATION / "manifest.json")
     keys = list(manifest)
@@ -55,6 +96,17 @@ def test_manifest_keys_and_order() -> None:
     assert manifest["iot_class"] in {"cloud_polling", "cloud_push"}
     assert AwesomeVersion(manifest["version"]).valid
     assert manifest["requirements"] == []
+
+
+def test_manifest_fields_hassfest_checks_for_custom_integrations() -> None:
+    manifest = _load(INTEGRATION / "manifest.json")
+    assert manifest["iot_class"] in IOT_CLASSES
+    assert manifest["codeowners"], "hassfest wants at least one code owner"
+    assert all(owner.startswith("@") for owner in manifest["codeowners"])
+    for key in ("documentation", "issue_tracker"):
+        assert manifest[key].startswith("https://"), key
+    assert manifest["dependencies"] == sorted(set(manifest["dependencies"]))
+    assert all(logger.strip() for logger in manifest["loggers"])
 
 
 def test_hacs_json() -> None:
@@ -122,3 +174,73 @@ def test_quality_scale_lists_every_rule_done_or_exempt_with_a_reason() -> None:
         assert status in {"done", "exempt"}, name
         if status == "exempt":
             assert rule["comment"].strip(), name
+
+
+@pytest.mark.parametrize("path", _translation_files(), ids=lambda path: path.name)
+def test_translation_texts_pass_hassfest(path: Path) -> None:
+    for key, text in _strings(_load(path)):
+        assert isinstance(text, str), f"{path.name}: {key} is not a string"
+        assert text.strip(), f"{path.name}: {key} is empty"
+        assert text == text.strip(), f"{path.name}: {key} has leading or trailing spaces"
+        assert not URL_IN_TEXT.search(text), f"{path.name}: {key} holds a URL (use a placeholder)"
+        assert not HTML_TAG.search(text), f"{path.name}: {key} holds HTML"
+        assert not SINGLE_QUOTED_PLACEHOLDER.search(text), f"{path.name}: {key}: '{{x}}'"
+        assert not COMBINED_REFERENCE.search(text), f"{path.name}: {key} combines references"
+        assert all(name.isidentifier() for name in _placeholders(text)), f"{path.name}: {key}"
+
+
+@pytest.mark.parametrize("path", _translation_files(), ids=lambda path: path.name)
+def test_translation_keys_pass_hassfest(path: Path) -> None:
+    translations = _load(path)
+    for selector, content in translations.get("selector", {}).items():
+        assert SLUG.match(selector), f"{path.name}: selector {selector}"
+        for key in content.get("options", {}):
+            assert TRANSLATION_KEY.match(key), f"{path.name}: selector.{selector}.options.{key}"
+    for platform, entities in translations.get("entity", {}).items():
+        for entity_key, entity in entities.items():
+            assert TRANSLATION_KEY.match(entity_key), f"{path.name}: {platform}.{entity_key}"
+            for state in entity.get("state", {}):
+                assert TRANSLATION_KEY.match(state), f"{path.name}: {entity_key} state {state}"
+    for group in ("exceptions", "issues"):
+        for key in translations.get(group, {}):
+            assert SLUG.match(key), f"{path.name}: {group}.{key}"
+
+
+@pytest.mark.parametrize("path", _translation_files(), ids=lambda path: path.name)
+def test_every_data_description_describes_a_field(path: Path) -> None:
+    translations = _load(path)
+    for flow in ("config", "options"):
+        for step_id, step in translations.get(flow, {}).get("step", {}).items():
+            parts = [step, *step.get("sections", {}).values()]
+            for part in parts:
+                extra = set(part.get("data_description", {})) - set(part.get("data", {}))
+                assert not extra, f"{path.name}: {flow}.{step_id} describes unknown {extra}"
+
+
+def test_every_language_has_the_placeholders_of_english() -> None:
+    english = dict(_strings(_load(TRANSLATIONS / "en.json")))
+    for path in _translation_files():
+        for key, text in _strings(_load(path)):
+            assert _placeholders(text) == _placeholders(english[key]), f"{path.name}: {key}"
+
+
+def test_icons_are_material_design_icons() -> None:
+    for key, icon in _strings(_load(INTEGRATION / "icons.json")):
+        assert re.fullmatch(r"mdi:[a-z0-9-]+", icon), f"icons.json: {key} = {icon}"
+
+
+def _python_modules() -> list[Path]:
+    return sorted(INTEGRATION.rglob("*.py"))
+
+
+@pytest.mark.parametrize(
+    "path", _python_modules(), ids=lambda path: str(path.relative_to(INTEGRATION))
+)
+def test_modules_and_functions_stay_small(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    lines = len(source.splitlines())
+    assert lines <= MAX_MODULE_LINES, f"{path.name} has {lines} lines"
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            length = (node.end_lineno or node.lineno) - node.lineno + 1
+            assert length <= MAX_FUNCTION_LINES, f"{path.name}: {node.name} has {length} lines"

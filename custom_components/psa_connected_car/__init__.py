@@ -3,36 +3,33 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.aiohttp_client import (
-    async_create_clientsession,
-    async_get_clientsession,
-)
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.config_entry_oauth2_flow import (
     ImplementationUnavailableError,
-    OAuth2Session,
     async_get_config_entry_implementation,
 )
 
 from .api import Brand, ConnectionType, Endpoints, PsaClient
-from .auth.oauth import PsaOAuth2Implementation, TokenManager
+from .auth.oauth import PsaOAuth2Implementation, PsaOAuth2Session
 from .const import (
-    CONF_CERT_FILE,
+    CONF_ALERT_LOCALE,
     CONF_CERTIFICATE,
     CONF_CONNECTION,
     DOMAIN,
     MOBILE_AUTH_IMPLEMENTATION,
+    alert_locale_option,
 )
 from .coordinator import PsaConfigEntry, PsaCoordinator, PsaRuntimeData
 from .flow.certificates import (
     CertificateError,
     async_remove_certificates,
     async_validated_ssl_context,
+    certificate_folder,
 )
 from .flow.schemas import endpoints_from_setup
 from .polling.rate_budgets import shared_rate_budget
@@ -47,7 +44,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> bool:
     """Connect to the account and start polling it."""
     brand, endpoints, locale = endpoints_from_setup(entry.data)
     implementation = await _async_implementation(hass, entry, brand, endpoints, locale)
-    token_manager = TokenManager(hass, entry, OAuth2Session(hass, entry, implementation))
+    oauth_session = PsaOAuth2Session(hass, entry, implementation)
     session = async_get_clientsession(hass)
     ssl_context = None
     if paths := entry.data.get(CONF_CERTIFICATE):
@@ -57,12 +54,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> bool:
             raise ConfigEntryError(
                 translation_domain=DOMAIN, translation_key="certificate_unreadable"
             ) from err
-        session = async_create_clientsession(hass)
     client = PsaClient(
         session,
         brand,
         implementation.client_id,
-        token_manager,
+        oauth_session,
         api_base=endpoints.api_base,
         rate_budget=shared_rate_budget(hass, implementation.client_id),
         ssl_context=ssl_context,
@@ -105,16 +101,29 @@ async def _async_implementation(
     return implementation.for_brand(brand, endpoints, locale)
 
 
+async def async_migrate_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> bool:
+    """Bring an older entry to the current version; keep its unique id and everything else."""
+    # Home Assistant itself refuses entries of a newer major version (a downgrade).
+    if entry.minor_version < 2:
+        options = dict(entry.options)
+        if locale := options.get(CONF_ALERT_LOCALE):
+            options[CONF_ALERT_LOCALE] = alert_locale_option(str(locale))
+        hass.config_entries.async_update_entry(entry, options=options, minor_version=2)
+    return True
+
+
 async def async_unload_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> bool:
     """Stop polling and remove the platforms."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> None:
-    """Delete our push registration at the API and the stored client certificate."""
-    await async_remove_push(hass, entry)
-    if paths := entry.data.get(CONF_CERTIFICATE):
-        await async_remove_certificates(hass, Path(paths[CONF_CERT_FILE]).parent)
+    """Delete our push registration at the API (best effort) and, always, the certificate."""
+    try:
+        await async_remove_push(hass, entry)  # logs and swallows the API's refusals
+    finally:
+        if (folder := certificate_folder(entry.data.get(CONF_CERTIFICATE))) is not None:
+            await async_remove_certificates(hass, folder)
 
 
 async def async_remove_config_entry_device(

@@ -8,6 +8,7 @@ from homeassistant.helpers.config_entry_oauth2_flow import AbstractOAuth2Impleme
 
 from .api import BRANDS, ConnectionType, endpoints_for
 from .auth.oauth import PsaOAuth2Implementation
+from .const import MY_REDIRECT_URL, PARTNER_PROGRAM_URL
 
 DEFAULT_BRAND = "peugeot"
 
@@ -29,6 +30,4 @@ async def async_get_auth_implementation(
 
 async def async_get_description_placeholders(hass: HomeAssistant) -> dict[str, str]:
     """Placeholders for the credentials dialog."""
-    return {
-        "partner_program_url": "https://developer.groupe-psa.io/webapi/b2c/quickstart/app-registration/",
-    }
+    return {"partner_program_url": PARTNER_PROGRAM_URL, "my_redirect_url": MY_REDIRECT_URL}

@@ -35,18 +35,26 @@ from .const import (
     DOMAIN,
     MOBILE_AUTH_IMPLEMENTATION,
 )
-from .flow.account_check import AccountCheckError, async_check_account
+from .flow.account_check import (
+    TRANSIENT_ACCOUNT_ERRORS,
+    AccountCheckError,
+    async_check_account,
+)
 from .flow.certificates import (
     CertificateError,
-    async_store_uploads,
+    async_accept_uploads,
+    async_remove_certificates,
     async_validated_ssl_context,
     certificate_dir,
+    certificate_folder,
 )
 from .flow.options import PsaOptionsFlow
 from .flow.schemas import (
     MobileLogin,
+    advanced_placeholders,
     certificate_schema,
     endpoints_from_setup,
+    entry_credentials,
     mobile_code_schema,
     mobile_credentials_schema,
     reconfigure_schema,
@@ -57,8 +65,6 @@ from .flow.tokens import async_current_token, async_exchange_mobile_code
 
 _LOGGER = logging.getLogger(__name__)
 SETUP_KEYS = (CONF_BRAND, CONF_COUNTRY, CONF_CONNECTION, "api_base", "idp_base")
-# Account-check failures worth asking again with the same token (the login itself worked).
-TRANSIENT_ACCOUNT_ERRORS = frozenset({"cannot_connect", "rate_limited"})
 
 
 class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
@@ -66,6 +72,8 @@ class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
 
     DOMAIN = DOMAIN
     VERSION = 1
+    MINOR_VERSION = 2
+    """1.2: the alert language option is stored as a lowercase selector key (``en-gb``)."""
 
     def __init__(self) -> None:
         """Start with nothing chosen."""
@@ -75,6 +83,7 @@ class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         self._mobile: MobileLogin | None = None
         # The implementation and token of a login whose account check failed transiently.
         self._held: tuple[str, dict[str, Any]] | None = None
+        self._certificate_kept = False
 
     @property
     @override
@@ -101,7 +110,10 @@ class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
             errors["base"] = error
         country = (self.hass.config.country or "").lower()
         return self.async_show_form(
-            step_id="user", data_schema=user_schema(country, user_input), errors=errors
+            step_id="user",
+            data_schema=user_schema(country, user_input),
+            errors=errors,
+            description_placeholders=advanced_placeholders(),
         )
 
     async def async_step_reconfigure(
@@ -113,20 +125,23 @@ class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         if user_input is not None:
             setup, error = setup_from_form({**user_input, CONF_BRAND: entry.data[CONF_BRAND]})
             if error is None:
-                self._setup = {**_credentials_of(entry.data), **setup}
+                self._setup = {**entry_credentials(entry.data), **setup}
                 return await self._async_start_login()
             errors["base"] = error
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=reconfigure_schema(user_input or entry.data),
             errors=errors,
-            description_placeholders={"brand": BRANDS[entry.data[CONF_BRAND]].name},
+            description_placeholders={
+                "brand": BRANDS[entry.data[CONF_BRAND]].name,
+                **advanced_placeholders(),
+            },
         )
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
         """The refresh token died (invalid_grant): log in again the same way."""
         self._setup = {key: entry_data[key] for key in SETUP_KEYS if key in entry_data}
-        self._setup |= _credentials_of(entry_data)
+        self._setup |= entry_credentials(entry_data)
         return await self.async_step_reauth_confirm()
 
     async def async_step_reauth_confirm(
@@ -159,25 +174,25 @@ class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             try:
-                await self._async_accept_certificate(user_input)
+                paths = await async_accept_uploads(self.hass, user_input, self.flow_id)
             except CertificateError as err:
                 errors["base"] = err.reason
             else:
+                if paths is not None:
+                    self._setup[CONF_CERTIFICATE] = paths
                 return await self.async_step_pick_implementation()
         return self.async_show_form(
             step_id="certificate", data_schema=certificate_schema(), errors=errors
         )
 
-    async def _async_accept_certificate(self, user_input: dict[str, Any]) -> None:
-        uploads = {key: value for key, value in user_input.items() if value}
-        if not uploads:
+    @callback
+    @override
+    def async_remove(self) -> None:
+        """The flow ended: delete the files it stored unless an entry took them over."""
+        folder = certificate_folder(self._setup.get(CONF_CERTIFICATE))
+        if self._certificate_kept or folder != certificate_dir(self.hass, self.flow_id):
             return
-        if len(uploads.keys() & {"cert_file", "key_file"}) != 2:
-            raise CertificateError("certificate_incomplete")
-        folder = certificate_dir(self.hass, self.flow_id)
-        paths = await async_store_uploads(self.hass, uploads, folder)
-        await async_validated_ssl_context(paths)
-        self._setup[CONF_CERTIFICATE] = paths
+        self.hass.async_create_task(async_remove_certificates(self.hass, folder))
 
     @override
     async def async_step_auth(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
@@ -338,30 +353,34 @@ class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
             token=token,
             ssl_context=ssl_context,
         )
-        await self.async_set_unique_id(account.account_id)
+        changed = self._changed_entry()
+        known = [changed] if changed else self._async_current_entries(include_ignore=True)
+        await self.async_set_unique_id(account.unique_id_among(e.unique_id for e in known))
         data = {
             **self._setup,
             "auth_implementation": implementation,
             "token": token,
-            CONF_ACCOUNT_ID: account.account_id,
+            CONF_ACCOUNT_ID: self.unique_id,
         }
-        if self.source in (SOURCE_REAUTH, SOURCE_RECONFIGURE):
+        if (entry := changed) is not None:
             self._abort_if_unique_id_mismatch(reason="wrong_account")
-            entry = (
-                self._get_reauth_entry()
-                if self.source == SOURCE_REAUTH
-                else self._get_reconfigure_entry()
-            )
+            replaced = certificate_folder(entry.data.get(CONF_CERTIFICATE))
+            if replaced is not None and replaced != certificate_folder(data.get(CONF_CERTIFICATE)):
+                await async_remove_certificates(self.hass, replaced)
+            self._certificate_kept = True
             return self.async_update_reload_and_abort(entry, data=data)
         self._abort_if_unique_id_configured()
         if not account.vehicles:
             return self.async_abort(
                 reason="no_vehicles", description_placeholders={"brand": brand.name}
             )
+        self._certificate_kept = True
         return self.async_create_entry(title=account.title, data=data)
 
-
-def _credentials_of(data: Mapping[str, Any]) -> dict[str, Any]:
-    """The mobile-app client credentials and certificate an entry already holds."""
-    keys = (CONF_CLIENT_ID, CONF_CLIENT_SECRET, CONF_CERTIFICATE)
-    return {key: data[key] for key in keys if key in data}
+    def _changed_entry(self) -> ConfigEntry | None:
+        """The entry a reauth or reconfigure flow updates; ``None`` when adding one."""
+        if self.source == SOURCE_REAUTH:
+            return self._get_reauth_entry()
+        if self.source == SOURCE_RECONFIGURE:
+            return self._get_reconfigure_entry()
+        return None

@@ -51,6 +51,14 @@ CALLS_PER_VEHICLE_CYCLE: Final = 2
 
 OAUTH_SCOPE: Final = "openid profile"
 
+# Examples the setup form shows for the advanced server addresses (translations hold no URLs).
+API_BASE_EXAMPLE: Final = "https://api.groupe-psa.com/connectedcar/v4"
+IDP_BASE_EXAMPLE: Final = "https://idpcvs.peugeot.com/am/oauth2"
+MY_REDIRECT_URL: Final = "https://my.home-assistant.io/redirect/oauth"
+PARTNER_PROGRAM_URL: Final = (
+    "https://developer.groupe-psa.io/webapi/b2c/quickstart/app-registration/"
+)
+
 # Markets of the five brands, with the language their apps use there.
 COUNTRY_LANGUAGES: Final[dict[str, str]] = {
     "at": "de",
@@ -81,6 +89,20 @@ COUNTRY_LANGUAGES: Final[dict[str, str]] = {
 }
 DEFAULT_COUNTRY: Final = "fr"
 ALERT_LOCALES: Final = ("en-GB", "fr-FR", "de-DE", "it-IT", "es-ES", "nl-NL", "pt-PT", "pl-PL")
+"""The alert languages, spelled as the API wants them."""
+
+
+def alert_locale_option(locale: str) -> str:
+    """The options' key of an API locale (``en-GB`` -> ``en-gb``: selector keys are lowercase)."""
+    return locale.lower()
+
+
+def api_locale(option: str | None) -> str | None:
+    """The API's spelling of a stored alert language (either spelling is understood)."""
+    if not option:
+        return None
+    language, _, region = option.partition("-")
+    return f"{language.lower()}-{region.upper()}" if region else language.lower()
 
 
 def locale_for_country(country: str) -> str:

@@ -38,6 +38,7 @@ from .const import (
     PARKED_INTERVAL,
     POLICY_FIXED,
     VEHICLE_LIST_INTERVAL,
+    api_locale,
 )
 from .events.alerts import AlertEventDispatcher
 from .polling.planner import (
@@ -350,8 +351,7 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
 
     @property
     def _locale(self) -> str | None:
-        locale = self.config_entry.options.get(CONF_ALERT_LOCALE)
-        return str(locale) if locale else None
+        return api_locale(self.config_entry.options.get(CONF_ALERT_LOCALE))
 
     def _push_safety(self) -> timedelta | None:
         """The push safety interval, unless the user fixed the interval (which wins)."""

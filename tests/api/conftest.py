@@ -42,10 +42,10 @@ class TokenBox:
     client_secret: str = PARTNER_CLIENT_SECRET
     calls: list[bool] = field(default_factory=list)
 
-    async def provider(self, force_refresh: bool) -> str:
-        """The token provider handed to ``PsaClient``."""
-        self.calls.append(force_refresh)
-        if force_refresh:
+    async def provider(self, rejected: str | None) -> str:
+        """The token provider handed to ``PsaClient`` (``calls``: whether a token was refused)."""
+        self.calls.append(rejected is not None)
+        if rejected is not None:
             self.tokens = await refresh_access_token(
                 self.session,
                 self.idp_base,

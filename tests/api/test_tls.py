@@ -55,8 +55,8 @@ async def https_base_fixture(tls: TlsFiles) -> AsyncIterator[str]:
     await runner.cleanup()
 
 
-async def _token(force_refresh: bool) -> str:
-    del force_refresh
+async def _token(rejected: str | None) -> str:
+    del rejected
     return "token"
 
 

@@ -11,7 +11,10 @@ from homeassistant.data_entry_flow import FlowResultType
 
 from custom_components.psa_connected_car.api import BRANDS, User
 from custom_components.psa_connected_car.const import DOMAIN
-from custom_components.psa_connected_car.flow.account_check import account_id_of, account_title
+from custom_components.psa_connected_car.flow.account_check import (
+    account_ids_of,
+    account_title,
+)
 from simulator.identities import mobile_client_id, mobile_client_secret
 
 from .conftest import FlowDriver, user_input
@@ -22,11 +25,24 @@ def _id_token(subject: str) -> str:
     return f"e30.{payload.decode()}.signature"
 
 
-def test_account_id_falls_back_to_the_id_token_subject() -> None:
+def test_account_ids_prefer_the_subject_then_the_user_id_then_the_email() -> None:
     anonymous = User(id=None, email=None, first_name=None, last_name=None)
-    assert account_id_of(User("u-1", None, None, None), {"id_token": _id_token("x")}) == "u-1"
-    assert account_id_of(anonymous, {"id_token": _id_token("sub-42")}) == "sub-42"
-    assert account_id_of(anonymous, {}) is None
+    with_everything = User("u-1", "Ann@Example.com", None, None)
+    ids = account_ids_of(with_everything, {"id_token": _id_token("sub-42")})
+    assert ids[:2] == ("sub-42", "u-1")
+    assert ids[2].startswith("email-sha256:")
+    assert account_ids_of(anonymous, {"id_token": _id_token("sub-42")}) == ("sub-42",)
+    assert account_ids_of(User("u-1", None, None, None), {}) == ("u-1",)
+    assert account_ids_of(anonymous, {"id_token": "not a jwt"}) == ()
+    assert account_ids_of(User(None, "  ", None, None), {}) == ()
+
+
+def test_the_email_id_is_normalised_and_never_the_address() -> None:
+    (first,) = account_ids_of(User(None, " Ann@Example.COM ", None, None), {})
+    (second,) = account_ids_of(User(None, "ann@example.com", None, None), {})
+    assert first == second
+    assert "example" not in first.lower()
+    assert "ann" not in first.lower()
 
 
 def test_title_prefers_email_then_name_then_brand() -> None:

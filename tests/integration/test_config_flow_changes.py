@@ -26,9 +26,11 @@ from simulator.faults import FaultSpec
 from simulator.identities import OTHER_USER, mobile_client_id, mobile_client_secret
 from simulator.testing import RunningSimulator
 
+from . import flow_support
 from .certs import make_certificate
 from .conftest import FlowDriver, user_input
 
+own_upload_folder = flow_support.own_upload_folder
 Setup = tuple[ConfigEntry, RunningSimulator]
 
 
@@ -103,7 +105,7 @@ async def test_reconfigure_to_brand_app_credentials(
         DOMAIN, context={"source": SOURCE_RECONFIGURE, "entry_id": entry.entry_id}
     )
     assert result["step_id"] == "reconfigure"
-    assert result["description_placeholders"] == {"brand": "Peugeot"}
+    assert result["description_placeholders"]["brand"] == "Peugeot"
     form = {key: value for key, value in user_input(running).items() if key != "brand"}
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], form | {"connection": "mobile_app", "country": "DE"}
@@ -205,7 +207,7 @@ async def test_options_floor_grows_with_the_fleet(
         {
             "update_policy": "automatic",
             "scan_interval": 30,
-            "alert_locale": "de-DE",
+            "alert_locale": "de-de",
             "push": False,
             "vehicles": vehicles[:1],
         },

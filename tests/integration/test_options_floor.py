@@ -12,7 +12,7 @@ from simulator.testing import RunningSimulator
 
 from .conftest import HA_REDIRECT, START_TIME
 
-OPTIONS = {"update_policy": "fixed", "alert_locale": "fr-FR", "push": False, "vehicles": []}
+OPTIONS = {"update_policy": "fixed", "alert_locale": "fr-fr", "push": False, "vehicles": []}
 
 
 @pytest.fixture

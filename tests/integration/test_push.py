@@ -236,7 +236,7 @@ async def test_turning_push_off_deletes_the_registration(
     assert suggested["push"] == {"suggested_value": True}  # on by default with an external URL
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
-        {"update_policy": "automatic", "scan_interval": 300, "alert_locale": "en-GB"}
+        {"update_policy": "automatic", "scan_interval": 300, "alert_locale": "en-gb"}
         | {"push": False},
     )
     await settle(hass, running)
@@ -283,7 +283,7 @@ async def test_deselected_cars_lose_their_monitors(hass: HomeAssistant, push_set
     result = await hass.config_entries.options.async_init(entry.entry_id)
     await hass.config_entries.options.async_configure(
         result["flow_id"],
-        {"update_policy": "automatic", "scan_interval": 300, "alert_locale": "en-GB"}
+        {"update_policy": "automatic", "scan_interval": 300, "alert_locale": "en-gb"}
         | {"push": True, "vehicles": [kept]},
     )
     await settle(hass, running)

@@ -153,7 +153,7 @@ async def test_without_external_url_push_is_off_and_explained(
 
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
-        {"update_policy": "automatic", "scan_interval": 300, "alert_locale": "en-GB"}
+        {"update_policy": "automatic", "scan_interval": 300, "alert_locale": "en-gb"}
         | {"push": True},
     )
     await settle(hass, running)

@@ -25,8 +25,8 @@ from .rate_budget import RateBudget, retry_after_from_headers
 
 _LOGGER = logging.getLogger(__name__)
 
-TokenProvider = Callable[[bool], Awaitable[str]]
-"""Returns a valid access token; called with ``True`` to force a refresh after a 401."""
+TokenProvider = Callable[[str | None], Awaitable[str]]
+"""Returns a valid access token; given the token the API refused (401), a newer one."""
 
 DEFAULT_RETRY_AFTER_S = 60.0
 SHORT_RETRY_AFTER_S = 2.0
@@ -34,17 +34,13 @@ SHORT_RETRY_AFTER_S = 2.0
 HAL_JSON = "application/hal+json"
 
 
-class _ResetBeforeAnswerError(Exception):
-    """The connection dropped before an answer: a GET may be sent once more."""
+class _AnswerCutError(Exception):
+    """The connection dropped while the answer was arriving: a GET may be sent once more.
 
-
-def _session_resends_itself(session: aiohttp.ClientSession) -> bool:
-    """Whether aiohttp itself resends an idempotent request once after a dropped connection.
-
-    Recent aiohttp versions do (for a connection dropped before the answer); a resend of
-    ours on top would make two retries, so ours only runs when the session does not.
+    A connection dropped before the answer started is aiohttp's to handle: it resends an
+    idempotent request once by itself (RFC 9112, section 9.3.1.1), so a resend of ours on
+    top would make two.
     """
-    return bool(getattr(session, "_retry_connection", False))
 
 
 def _is_reset(err: BaseException) -> bool:
@@ -94,26 +90,26 @@ class Transport:
     async def request(self, method: str, url: URL, *, endpoint: str, json_body: Any = None) -> Any:
         """Send one request; the decoded JSON answer, or ``None`` for an empty one."""
         url = url.update_query(client_id=self._client_id)
-        force_refresh = False
-        reset_retried = False
+        rejected: str | None = None
+        cut_retried = False
         burst_retried = False
         while True:
             await self.rate_budget.acquire(
                 wait=self._wait_for_budget, max_wait_s=self._max_budget_wait_s
             )
-            token = await self._token(force_refresh)
+            token = await self._token(rejected)
             try:
                 status, raw, headers = await self._send(method, url, token, json_body)
-            except _ResetBeforeAnswerError as err:
-                if method == "GET" and not reset_retried and self._may_resend():
-                    reset_retried = True
-                    _LOGGER.debug("%s %s: connection reset, retrying once", method, endpoint)
+            except _AnswerCutError as err:
+                if method == "GET" and not cut_retried:
+                    cut_retried = True
+                    _LOGGER.debug("%s %s: answer cut off, retrying once", method, endpoint)
                     continue
                 raise PsaConnectionError(f"{endpoint}: connection reset") from err
             self.rate_budget.update_from_headers(headers)
             _LOGGER.debug("%s %s -> HTTP %s", method, endpoint, status)
-            if status == 401 and not force_refresh:
-                force_refresh = True
+            if status == 401 and rejected is None:
+                rejected = token
                 continue
             if status == 429 and method == "GET" and not burst_retried:
                 retry_after = retry_after_from_headers(headers)
@@ -127,12 +123,9 @@ class Transport:
                     continue
             return self._result(status, raw, headers, endpoint)
 
-    def _may_resend(self) -> bool:
-        return not _session_resends_itself(self._session)
-
-    async def _token(self, force_refresh: bool) -> str:
+    async def _token(self, rejected: str | None) -> str:
         try:
-            token = await self._token_provider(force_refresh)
+            token = await self._token_provider(rejected)
         except PsaError:
             raise
         except aiohttp.ClientResponseError as err:
@@ -168,15 +161,22 @@ class Transport:
                 timeout=self._timeout,
                 allow_redirects=False,
             ) as response:
-                raw = await response.read()
+                raw = await self._read(response)
                 return response.status, raw, response.headers
         except TimeoutError as err:
             elapsed = time.monotonic() - started
             raise PsaConnectionError(f"no answer within {elapsed:.0f} s") from err
         except aiohttp.ClientError as err:
             if _is_reset(err):
-                raise _ResetBeforeAnswerError from err
+                raise PsaConnectionError("connection reset before an answer") from err
             raise PsaConnectionError(f"cannot reach the API: {type(err).__name__}") from err
+
+    @staticmethod
+    async def _read(response: aiohttp.ClientResponse) -> bytes:
+        try:
+            return await response.read()
+        except aiohttp.ClientError as err:
+            raise _AnswerCutError from err
 
     def _result(self, status: int, raw: bytes, headers: Mapping[str, str], endpoint: str) -> Any:
         if status == 429:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Callable
 import logging
-import time
 from typing import Any, cast, override
 
 from aiohttp import ClientResponseError, RequestInfo
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import OAuth2TokenRequestConnectionError
+from homeassistant.exceptions import (
+    OAuth2TokenRequestConnectionError,
+    OAuth2TokenRequestReauthError,
+)
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.config_entry_oauth2_flow import (
     LocalOAuth2ImplementationWithPkce,
@@ -31,8 +32,6 @@ from ..api import (
 from ..const import OAUTH_SCOPE
 
 _LOGGER = logging.getLogger(__name__)
-FORCED_REFRESH_DEDUP_S = 5.0
-"""401s arriving this soon after a forced refresh reuse its token: refresh tokens rotate."""
 
 
 class PsaOAuth2Implementation(LocalOAuth2ImplementationWithPkce):
@@ -131,33 +130,43 @@ class PsaOAuth2Implementation(LocalOAuth2ImplementationWithPkce):
         return ClientResponseError(request_info, (), status=status, message=type(err).__name__)
 
 
-class TokenManager:
-    """Feeds the API client with valid access tokens from the config entry."""
+class PsaOAuth2Session(OAuth2Session):
+    """Home Assistant's OAuth2 session of an entry, also the API client's token provider.
 
-    def __init__(self, hass: HomeAssistant, entry: ConfigEntry, session: OAuth2Session) -> None:
-        """Wrap Home Assistant's OAuth2 session of one config entry."""
-        self._hass = hass
-        self._entry = entry
-        self._session = session
-        self._lock = asyncio.Lock()
-        self._forced_at: float | None = None
+    The brands' refresh tokens rotate: a refresh token works once, and a second refresh
+    with it ends in ``invalid_grant`` and a needless reauth. So every refresh, for an
+    expiring token or for one the API refused, runs on one path under the session's own
+    lock, and a refused token is replaced only while it is still the stored one (otherwise
+    a concurrent request already replaced it).
+    """
 
-    async def __call__(self, force_refresh: bool) -> str:
-        """Return an access token; refresh it first when the API rejected it."""
-        if force_refresh:
-            await self._async_force_refresh()
+    async def __call__(self, rejected: str | None) -> str:
+        """A valid access token; a new one when ``rejected`` (refused by the API) is current."""
+        if rejected is None:
+            await self.async_ensure_token_valid()
         else:
-            await self._session.async_ensure_token_valid()
-        return cast("str", self._session.token["access_token"])
-
-    async def _async_force_refresh(self) -> None:
-        async with self._lock:
-            now = time.monotonic()
-            if self._forced_at is not None and now - self._forced_at < FORCED_REFRESH_DEDUP_S:
-                return  # a concurrent request already replaced the rejected token
-            _LOGGER.debug("Access token rejected by the API, refreshing it")
-            new_token = await self._session.implementation.async_refresh_token(self._session.token)
-            self._hass.config_entries.async_update_entry(
-                self._entry, data={**self._entry.data, "token": new_token}
+            await self._async_refresh_if(
+                lambda: self.token.get("access_token") == rejected,
+                "Access token rejected by the API, refreshing it",
             )
-            self._forced_at = time.monotonic()
+        return cast("str", self.token["access_token"])
+
+    @override
+    async def async_ensure_token_valid(self) -> None:
+        await self._async_refresh_if(
+            lambda: not self.valid_token, "Access token expiring, refreshing it"
+        )
+
+    async def _async_refresh_if(self, needed: Callable[[], bool], why: str) -> None:
+        async with self._token_lock:
+            if not needed():
+                return
+            _LOGGER.debug(why)
+            try:
+                new_token = await self.implementation.async_refresh_token(self.token)
+            except OAuth2TokenRequestReauthError:
+                self.config_entry.async_start_reauth_if_available(self.hass)
+                raise
+            self.hass.config_entries.async_update_entry(
+                self.config_entry, data={**self.config_entry.data, "token": new_token}
+            )

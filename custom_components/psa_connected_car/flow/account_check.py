@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+import hashlib
 import logging
 import ssl
 from typing import Any
@@ -25,15 +27,24 @@ from ..api import (
 from ..polling.rate_budgets import shared_rate_budget
 
 _LOGGER = logging.getLogger(__name__)
+TRANSIENT_ACCOUNT_ERRORS = frozenset({"cannot_connect", "rate_limited"})
+"""Account-check failures worth asking again with the same token (the login itself worked)."""
 
 
 @dataclass(frozen=True)
 class Account:
-    """What the login found."""
+    """What the login found; ``ids`` are the account's identifiers, preferred first."""
 
-    account_id: str
+    ids: tuple[str, ...]
     title: str
     vehicles: list[Vehicle]
+
+    def unique_id_among(self, known: Iterable[str | None]) -> str:
+        """The unique id an existing entry already uses for this account, else the preferred.
+
+        Entries made before the order below keep theirs: a match on any identifier counts.
+        """
+        return next((uid for uid in known if uid in self.ids), self.ids[0])
 
 
 class AccountCheckError(Exception):
@@ -58,7 +69,7 @@ async def async_check_account(
     """Read the user and vehicles, mapping failures to form errors."""
     access_token = str(token["access_token"])
 
-    async def provide(_force_refresh: bool) -> str:
+    async def provide(_rejected: str | None) -> str:
         return access_token
 
     client = PsaClient(
@@ -83,17 +94,26 @@ async def async_check_account(
     except PsaError as err:
         _LOGGER.warning("The API answered the account check with %s", type(err).__name__)
         raise AccountCheckError("cannot_connect") from err
-    account_id = account_id_of(user, token)
-    if account_id is None:
+    ids = account_ids_of(user, token)
+    if not ids:
         raise AccountCheckError("no_account_id")
-    return Account(account_id=account_id, title=account_title(user, brand), vehicles=vehicles)
+    return Account(ids=ids, title=account_title(user, brand), vehicles=vehicles)
 
 
-def account_id_of(user: User, token: dict[str, Any]) -> str | None:
-    if user.id:
-        return user.id
+def account_ids_of(user: User, token: Mapping[str, Any]) -> tuple[str, ...]:
+    """What identifies the account, the most stable first.
+
+    1. The id token's ``sub``: OpenID Connect makes it unique at the brand's login server
+       and never reassigned, and every login carries it whatever ``/user`` looks like.
+    2. The ``/user`` id: real answers often have none (only e-mail, names and cars).
+    3. A hash of the normalised e-mail: an address can change, so it comes last, and it is
+       hashed because the unique id shows up in logs and diagnostics.
+    """
     id_token = token.get("id_token")
-    return decode_id_token_subject(id_token) if isinstance(id_token, str) else None
+    subject = decode_id_token_subject(id_token) if isinstance(id_token, str) else None
+    email = user.email.strip().lower() if user.email and user.email.strip() else None
+    hashed = f"email-sha256:{hashlib.sha256(email.encode()).hexdigest()}" if email else None
+    return tuple(dict.fromkeys(uid for uid in (subject, user.id, hashed) if uid))
 
 
 def account_title(user: User, brand: Brand) -> str:

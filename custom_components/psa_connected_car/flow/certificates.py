@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 import contextlib
+import os
 from pathlib import Path
 import shutil
 import ssl
@@ -31,6 +32,28 @@ def certificate_dir(hass: HomeAssistant, flow_or_entry_id: str) -> Path:
     return Path(hass.config.path(".storage", DOMAIN, flow_or_entry_id))
 
 
+async def async_accept_uploads(
+    hass: HomeAssistant, user_input: Mapping[str, str], flow_id: str
+) -> dict[str, str] | None:
+    """Store and check the certificate step's uploads; ``None`` when nothing was uploaded.
+
+    Files that do not make a usable certificate are deleted again.
+    """
+    uploads = {key: value for key, value in user_input.items() if value}
+    if not uploads:
+        return None
+    if len(uploads.keys() & {CONF_CERT_FILE, CONF_KEY_FILE}) != 2:
+        raise CertificateError("certificate_incomplete")
+    folder = certificate_dir(hass, flow_id)
+    paths = await async_store_uploads(hass, uploads, folder)
+    try:
+        await async_validated_ssl_context(paths)
+    except CertificateError:
+        await async_remove_certificates(hass, folder)
+        raise
+    return paths
+
+
 async def async_store_uploads(
     hass: HomeAssistant, uploads: Mapping[str, str], folder: Path
 ) -> dict[str, str]:
@@ -39,18 +62,33 @@ async def async_store_uploads(
 
 
 def _store_uploads(hass: HomeAssistant, uploads: dict[str, str], folder: Path) -> dict[str, str]:
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     stored: dict[str, str] = {}
-    for field, file_id in uploads.items():
-        target = folder / FILE_NAMES[field]
-        try:
+    try:
+        _private_folder(folder.parent)
+        _private_folder(folder)
+        for field, file_id in uploads.items():
+            target = folder / FILE_NAMES[field]
             with process_uploaded_file(hass, file_id) as uploaded:
-                shutil.copyfile(uploaded, target)
-        except (ValueError, OSError) as err:
-            raise CertificateError("certificate_unreadable") from err
-        target.chmod(0o600)
-        stored[field] = str(target)
+                _copy_private(uploaded, target)
+            stored[field] = str(target)
+    except (ValueError, OSError) as err:
+        _remove_folder(hass, folder)
+        raise CertificateError("certificate_unreadable") from err
     return stored
+
+
+def _private_folder(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder.chmod(0o700)  # also when it existed already, whatever the umask
+
+
+def _copy_private(source: Path, target: Path) -> None:
+    """Copy ``source`` into a new file that nobody else can read, from its first byte on."""
+    with contextlib.suppress(FileNotFoundError):
+        target.unlink()  # an upload that replaces an earlier one of the same flow
+    descriptor = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    with os.fdopen(descriptor, "wb") as out, source.open("rb") as data:
+        shutil.copyfileobj(data, out)
 
 
 async def async_validated_ssl_context(paths: Mapping[str, str]) -> ssl.SSLContext:
@@ -69,11 +107,16 @@ async def async_validated_ssl_context(paths: Mapping[str, str]) -> ssl.SSLContex
 
 async def async_remove_certificates(hass: HomeAssistant, folder: Path) -> None:
     """Delete an account's certificate folder; never anything outside our own folder."""
+    await hass.async_add_executor_job(_remove_folder, hass, folder)
 
-    def _remove() -> None:
-        if certificate_dir(hass, "").resolve() not in folder.resolve().parents:
-            return
-        with contextlib.suppress(FileNotFoundError):
-            shutil.rmtree(folder)
 
-    await hass.async_add_executor_job(_remove)
+def certificate_folder(paths: Mapping[str, str] | None) -> Path | None:
+    """The folder that holds an entry's or a flow's stored certificate files."""
+    return Path(paths[CONF_CERT_FILE]).parent if paths else None
+
+
+def _remove_folder(hass: HomeAssistant, folder: Path) -> None:
+    if certificate_dir(hass, "").resolve() not in folder.resolve().parents:
+        return
+    with contextlib.suppress(FileNotFoundError):
+        shutil.rmtree(folder)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.selector import (
     BooleanSelector,
     NumberSelector,
@@ -17,6 +19,7 @@ from homeassistant.helpers.selector import (
 )
 import probatio as vol
 
+from ..api import PsaError, Vehicle, mask_vin
 from ..const import (
     ALERT_LOCALES,
     CONF_ALERT_LOCALE,
@@ -27,8 +30,10 @@ from ..const import (
     CONF_VEHICLES,
     DEFAULT_RATE_LIMIT,
     DEFAULT_RATE_WINDOW_S,
+    DOMAIN,
     POLICY_AUTOMATIC,
     POLICY_FIXED,
+    alert_locale_option,
     locale_for_country,
 )
 from ..polling.planner import MIN_INTERVAL_S, minimum_interval_s
@@ -37,17 +42,20 @@ from ..push.registration import external_base_url
 if TYPE_CHECKING:
     from ..coordinator import PsaConfigEntry
 
+_LOGGER = logging.getLogger(__name__)
 DEFAULT_FIXED_INTERVAL_S = 300
 
 
 class PsaOptionsFlow(OptionsFlowWithReload):
     """Edit how the account is read."""
 
+    _account: dict[str, Vehicle] | None = None
+
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """One form with every option."""
         errors: dict[str, str] = {}
         placeholders: dict[str, str] = {}
-        vehicles = self._known_vehicles()
+        vehicles = await self._async_account_vehicles()
         if user_input is not None:
             chosen = user_input.get(CONF_VEHICLES) or list(vehicles)
             floor = self._floor(len(chosen))
@@ -59,6 +67,7 @@ class PsaOptionsFlow(OptionsFlowWithReload):
                 placeholders["minimum"] = str(floor)
             else:
                 data = {**user_input, CONF_SCAN_INTERVAL: int(user_input[CONF_SCAN_INTERVAL])}
+                self._remove_deselected_devices(set(chosen))
                 return self.async_create_entry(data=data)
         schema = self.add_suggested_values_to_schema(
             self._schema(vehicles), user_input or self._current()
@@ -77,13 +86,34 @@ class PsaOptionsFlow(OptionsFlowWithReload):
             CONF_VEHICLES: [],
         } | dict(entry.options)
 
-    def _known_vehicles(self) -> dict[str, str]:
+    async def _async_account_vehicles(self) -> dict[str, str]:
+        """Every car of the account (id -> label), not only the ones selected so far.
+
+        Read once per form from the API; when that fails, the cars being polled.
+        """
         entry: PsaConfigEntry = self.config_entry
         runtime = getattr(entry, "runtime_data", None)
         if runtime is None:
             return {}
-        labels: dict[str, str] = runtime.coordinator.vehicle_labels()
-        return labels
+        if self._account is None:
+            try:
+                self._account = {v.id: v for v in await runtime.client.get_vehicles()}
+            except PsaError as err:
+                _LOGGER.warning("Could not read the account's cars for the options: %s", err)
+                polled = (runtime.coordinator.data or {}).values()
+                self._account = {item.vehicle.id: item.vehicle for item in polled}
+        return {vid: vehicle_label(vehicle) for vid, vehicle in self._account.items()}
+
+    def _remove_deselected_devices(self, chosen: set[str]) -> None:
+        """Cars left out of the selection lose their devices (and so their entities)."""
+        registry = dr.async_get(self.hass)
+        entry_id = self.config_entry.entry_id
+        for vid, vehicle in (self._account or {}).items():
+            if vid in chosen or not vehicle.vin:
+                continue
+            device = registry.async_get_device_by_identifier((DOMAIN, vehicle.vin), entry_id)
+            if device is not None:
+                registry.async_update_device(device.id, remove_config_entry_id=entry_id)
 
     def _floor(self, vehicle_count: int) -> int:
         entry: PsaConfigEntry = self.config_entry
@@ -113,7 +143,10 @@ class PsaOptionsFlow(OptionsFlowWithReload):
             )
         )
         locale = SelectSelector(
-            SelectSelectorConfig(options=list(ALERT_LOCALES), translation_key=CONF_ALERT_LOCALE)
+            SelectSelectorConfig(
+                options=[alert_locale_option(locale) for locale in ALERT_LOCALES],
+                translation_key=CONF_ALERT_LOCALE,
+            )
         )
         vehicle_selector = SelectSelector(
             SelectSelectorConfig(
@@ -134,10 +167,15 @@ class PsaOptionsFlow(OptionsFlowWithReload):
         )
 
 
+def vehicle_label(vehicle: Vehicle) -> str:
+    """A label a person recognises: the model and the masked VIN."""
+    return f"{vehicle.label or vehicle.brand or 'Vehicle'} ({mask_vin(vehicle.vin)})"
+
+
 def _default_locale(country: str) -> str:
-    """The alert language closest to the account's country."""
+    """The alert language closest to the account's country (as an option key)."""
     wanted = locale_for_country(country)
-    if wanted in ALERT_LOCALES:
-        return wanted
-    language = wanted.split("-")[0]
-    return next((loc for loc in ALERT_LOCALES if loc.startswith(language)), ALERT_LOCALES[0])
+    if wanted not in ALERT_LOCALES:
+        language = wanted.split("-")[0]
+        wanted = next((loc for loc in ALERT_LOCALES if loc.startswith(language)), ALERT_LOCALES[0])
+    return alert_locale_option(wanted)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from ipaddress import ip_address
 from typing import Any
 
 from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET
@@ -35,10 +36,12 @@ from ..api import (
     generate_state,
 )
 from ..const import (
+    API_BASE_EXAMPLE,
     CONF_API_BASE,
     CONF_BRAND,
     CONF_CA_FILE,
     CONF_CERT_FILE,
+    CONF_CERTIFICATE,
     CONF_CONNECTION,
     CONF_COUNTRY,
     CONF_IDP_BASE,
@@ -46,6 +49,7 @@ from ..const import (
     CONF_REDIRECT_URL,
     COUNTRY_LANGUAGES,
     DEFAULT_COUNTRY,
+    IDP_BASE_EXAMPLE,
     OAUTH_SCOPE,
     locale_for_country,
 )
@@ -100,7 +104,7 @@ def user_schema(home_country: str, previous: Mapping[str, Any] | None) -> vol.Sc
             vol.Required(CONF_BRAND, default=defaults.get(CONF_BRAND, "peugeot")): brand_selector,
             vol.Required(CONF_COUNTRY, default=country): _country_selector(),
             vol.Required(
-                CONF_CONNECTION, default=defaults.get(CONF_CONNECTION, ConnectionType.PARTNER)
+                CONF_CONNECTION, default=defaults.get(CONF_CONNECTION, ConnectionType.MOBILE_APP)
             ): _connection_selector(),
             vol.Required(ADVANCED): _advanced_section(),
         }
@@ -139,8 +143,28 @@ def setup_from_form(user_input: Mapping[str, Any]) -> tuple[dict[str, Any], str 
         parsed = URL(url)
         if parsed.scheme not in ("http", "https") or not parsed.host:
             return setup, "invalid_url"
+        if parsed.scheme == "http" and not is_loopback_host(parsed.host):
+            return setup, "insecure_url"
         setup[key] = url
     return setup, None
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether ``host`` is this machine (a local simulator may be reached over plain HTTP).
+
+    Anything else must be HTTPS: the client secret and the tokens travel to these servers.
+    """
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def advanced_placeholders() -> dict[str, str]:
+    """Example addresses the advanced section's descriptions show (translations hold no URLs)."""
+    return {"api_base_example": API_BASE_EXAMPLE, "idp_base_example": IDP_BASE_EXAMPLE}
 
 
 def endpoints_from_setup(setup: Mapping[str, Any]) -> tuple[Brand, Endpoints, str]:
@@ -215,3 +239,9 @@ class MobileLogin:
     def placeholders(self) -> dict[str, str]:
         """What the mobile_code step's description shows."""
         return {"authorize_url": self.authorize_url, "redirect_uri": self.redirect_uri}
+
+
+def entry_credentials(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The mobile-app client credentials and certificate an entry already holds."""
+    keys = (CONF_CLIENT_ID, CONF_CLIENT_SECRET, CONF_CERTIFICATE)
+    return {key: data[key] for key in keys if key in data}
