@@ -31,6 +31,8 @@ POSITION_NULL_ISLAND = "position_null_island"
 """Coordinates ``[0, 0]``: the car has no fix."""
 POSITION_DESPITE_PRIVACY = "position_despite_privacy"
 """The answer carries a position although privacy mode is on."""
+USER_WITHOUT_ID = "user_without_id"
+"""``/user`` carries no ``id``, and its cars under ``_embedded.vehicles`` (lower case)."""
 UPPER_CASE_ENUMS = "upper_case_enums"
 """Enum values (ignition, privacy, charging status, locks, severity) in capitals."""
 
@@ -93,6 +95,18 @@ def bend_vehicle(doc: Json, vehicle: Vehicle) -> Json:
         "vehicleBranding": {"brand": BRAND_CODES[vehicle.brand.key], "label": label},
         "vehiclePictures": {"pictures": pictures},
     }
+    return doc
+
+
+def bend_user(doc: Json, vehicles: list[Vehicle]) -> Json:
+    """``/user`` as real accounts answer it when one of their cars is of that kind."""
+    if not any(USER_WITHOUT_ID in vehicle.quirks for vehicle in vehicles):
+        return doc
+    doc.pop("id", None)
+    doc.pop("createdAt", None)
+    doc.pop("updatedAt", None)
+    embedded = doc.get("_embedded", {})
+    embedded["vehicles"] = embedded.pop("Vehicles", [])
     return doc
 
 

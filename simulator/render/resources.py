@@ -6,7 +6,7 @@ from datetime import datetime
 
 from simulator.identities import Account
 from simulator.render.common import Json, feature, link, snapshot_feature, stamp
-from simulator.render.realworld import bend_severity, bend_vehicle
+from simulator.render.realworld import bend_severity, bend_user, bend_vehicle
 from simulator.world.alerts import AlertRecord, alert_message
 from simulator.world.vehicle import Collision, Snapshot, Vehicle
 
@@ -56,7 +56,7 @@ def vehicle_document(vehicle: Vehicle, api_base: str, extensions: tuple[str, ...
 def user_document(account: Account, vehicles: list[Vehicle], api_base: str, now: datetime) -> Json:
     """``/user``: the account and its cars."""
     created = now.replace(year=now.year - 3, month=1, day=15, hour=9, minute=0, second=0)
-    return {
+    doc: Json = {
         "id": account.id,
         "email": account.email,
         "firstName": account.first_name,
@@ -66,6 +66,7 @@ def user_document(account: Account, vehicles: list[Vehicle], api_base: str, now:
         "_links": {"self": link(f"{api_base}/user"), "vehicles": link(f"{api_base}/user/vehicles")},
         "_embedded": {"Vehicles": [vehicle_document(v, api_base) for v in vehicles]},
     }
+    return bend_user(doc, vehicles)
 
 
 def last_position(vehicle: Vehicle) -> Json | None:

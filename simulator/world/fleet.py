@@ -36,6 +36,7 @@ REALWORLD_BY_INDEX: dict[int, tuple[str, frozenset[str]]] = {
         frozenset(
             {
                 realworld.TIMED_ODOMETER,
+                realworld.USER_WITHOUT_ID,
                 realworld.POSITION_AQUIRE,
                 realworld.UPPER_CASE_ENUMS,
                 realworld.BRANDING_ONLY,

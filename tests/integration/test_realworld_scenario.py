@@ -20,7 +20,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.psa_connected_car.const import DOMAIN
-from simulator.identities import DEMO_USER
+from simulator.identities import DEMO_USER, account_id
 from simulator.testing import RunningSimulator
 
 Setup = tuple[ConfigEntry, RunningSimulator]
@@ -171,3 +171,12 @@ async def test_a_critical_alert_in_capitals_fires_the_critical_trigger(
 
     assert cars.state(THERMIC, "critical_alert", Platform.BINARY_SENSOR) == STATE_ON
     assert len(fired) == 1
+
+
+async def test_an_account_answering_without_an_id_is_identified_by_its_login(
+    cars: Cars,
+) -> None:
+    """The realworld ``/user`` has no ``id``: the entry is the login's ``sub``, stable."""
+    assert cars.entry.unique_id == account_id(DEMO_USER)
+    assert cars.entry.title
+    assert DEMO_USER not in (cars.entry.unique_id or "")

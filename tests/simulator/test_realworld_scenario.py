@@ -96,3 +96,21 @@ async def test_other_scenarios_stay_on_the_spec(session: aiohttp.ClientSession) 
         assert status["lastPosition"]["properties"]["type"] == "Acquire"
         status = await api.json(f"/user/vehicles/{electric}/status")
         assert [energy["type"] for energy in status["energies"]] == ["Electric"]
+
+
+async def test_the_account_answers_without_an_id(session: aiohttp.ClientSession) -> None:
+    async with run_simulator(frozen(scenario="realworld")) as running:
+        api = Api(running, session, await token_for(running, session))
+        user = await api.json("/user")
+        assert "id" not in user
+        assert user["email"] == DEMO_USER
+        listed = [vehicle["id"] for vehicle in user["_embedded"]["vehicles"]]
+        assert listed == running.sim.vehicles_of(DEMO_USER)
+
+
+async def test_other_scenarios_keep_the_specified_account(session: aiohttp.ClientSession) -> None:
+    async with run_simulator(frozen()) as running:
+        api = Api(running, session, await token_for(running, session))
+        user = await api.json("/user")
+        assert user["id"]
+        assert "Vehicles" in user["_embedded"]
