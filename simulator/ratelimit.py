@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 import math
 
@@ -39,9 +39,11 @@ class SlidingWindowLimiter:
         self.override: int | None = None
         self._log: dict[str, deque[float]] = {}
         self._day_log: dict[str, deque[float]] = {}
+        self._seen: Counter[str] = Counter()
 
     def check(self, key: str, now: float) -> Decision:
         """Record the request at ``now`` if allowed."""
+        self._seen[key] += 1
         log = _pruned(self._log.setdefault(key, deque()), now - self.window)
         day_log = _pruned(self._day_log.setdefault(key, deque()), now - self.DAY_WINDOW)
         in_burst = [t for t in log if t > now - self.BURST_WINDOW]
@@ -61,6 +63,10 @@ class SlidingWindowLimiter:
             day_log.append(now)
         headers = self._headers(len(log), len(day_log), len(in_burst) + 1, None)
         return Decision(allowed=True, headers=headers)
+
+    def seen(self, key: str) -> int:
+        """Requests checked for ``key`` so far, allowed or not."""
+        return self._seen[key]
 
     @property
     def window_limit(self) -> int | None:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import logging
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HassJob, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
@@ -24,6 +24,7 @@ from .api import (
     VehicleStatus,
     mask_vin,
 )
+from .clock import get_clock
 from .const import (
     CONF_ALERT_LOCALE,
     CONF_SCAN_INTERVAL,
@@ -50,6 +51,7 @@ from .vehicles.registry import VehicleRegistry
 
 _LOGGER = logging.getLogger(__name__)
 CONCURRENT_VEHICLES = 4
+REFRESH_TIMER = f"{DOMAIN} refresh interval"
 
 
 @dataclass
@@ -70,6 +72,7 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
 
     def __init__(self, hass: HomeAssistant, entry: PsaConfigEntry, client: PsaClient) -> None:
         """One coordinator, one client, one rate budget per account."""
+        self.clock = get_clock(hass)
         super().__init__(
             hass,
             _LOGGER,
@@ -77,6 +80,7 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
             name=DOMAIN,
             update_interval=PARKED_INTERVAL,
             always_update=False,
+            request_refresh_debouncer=self.clock.request_debouncer(_LOGGER),
         )
         self.client = client
         self.vehicles = VehicleRegistry(hass, entry)
@@ -87,7 +91,7 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
         self.cadence = PARKED_INTERVAL
         """Time from the start of one cycle to the start of the next."""
         self._read_all = False
-        self._cycle_start = dt_util.utcnow()
+        self._cycle_start = self.clock.utcnow()
 
     # -- public helpers ----------------------------------------------------------------
 
@@ -165,11 +169,31 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
         self._read_all = True
         await super().async_request_refresh()
 
+    @callback
+    def _schedule_refresh(self) -> None:
+        """Home Assistant's refresh timer, moved onto the clock when that is not the loop's.
+
+        Home Assistant decides whether and when (the interval, or a failure's
+        ``retry_after``); only a timer it set is moved, with the same delay.
+        """
+        retry_after = self._retry_after
+        super()._schedule_refresh()
+        if self.clock.on_event_loop or self._unsub_refresh is None:
+            return
+        self._unsub_refresh()
+        interval = self.update_interval or PARKED_INTERVAL
+        delay = retry_after if retry_after is not None else interval.total_seconds()
+        job = HassJob(self._async_refresh_when_due, REFRESH_TIMER, cancel_on_shutdown=True)
+        self._unsub_refresh = self.clock.call_later(delay, job)
+
+    async def _async_refresh_when_due(self, _now: datetime) -> None:
+        await self._handle_refresh_interval()
+
     # -- the refresh -------------------------------------------------------------------
 
     async def _async_update_data(self) -> dict[str, VehicleData]:
         previous = self.data or {}
-        started = self._cycle_start = dt_util.utcnow()
+        started = self._cycle_start = self.clock.utcnow()
         try:
             vehicles = await self._async_vehicle_list(previous)
             results = await self._async_read_cars(vehicles, previous)
@@ -188,7 +212,7 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
         if data and not any(item.available for item in data.values()):
             raise UpdateFailed(translation_domain=DOMAIN, translation_key="all_vehicles_failed")
         self.events.async_compare(previous, data, self.vehicles.device_id)
-        self._plan_next_interval(data, spent=dt_util.utcnow() - started)
+        self._plan_next_interval(data, spent=self.clock.utcnow() - started)
         return data
 
     async def _async_read_cars(
@@ -214,7 +238,7 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
         return [read.get(v.id) or self._keep(v, previous.get(v.id)) for v in vehicles]
 
     async def _async_vehicle_list(self, previous: dict[str, VehicleData]) -> list[Vehicle]:
-        now = dt_util.utcnow()
+        now = self.clock.utcnow()
         fetched = self._vehicles_fetched_at
         if previous and fetched is not None and now - fetched < VEHICLE_LIST_INTERVAL:
             return [item.vehicle for item in previous.values()]
@@ -258,10 +282,9 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
         available = budget.available_within(pacing_s)
         return calls_for_cycle(budget.limit, budget.window_s, interval, available)
 
-    @staticmethod
-    def _maintenance_due(known: VehicleData | None) -> bool:
+    def _maintenance_due(self, known: VehicleData | None) -> bool:
         fetched = known.maintenance_fetched_at if known else None
-        return fetched is None or dt_util.utcnow() - fetched >= MAINTENANCE_INTERVAL
+        return fetched is None or self.clock.utcnow() - fetched >= MAINTENANCE_INTERVAL
 
     @staticmethod
     def _keep(vehicle: Vehicle, previous: VehicleData | None) -> VehicleData:
@@ -287,12 +310,12 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
                 if alerts_due(base, status, self._cycle_start):
                     fetched = await self.client.get_alerts(vehicle.id, locale=self._locale)
                     alerts = tuple(alert for alert in fetched if alert.active)
-                    alerts_fetched_at = dt_util.utcnow()
+                    alerts_fetched_at = self.clock.utcnow()
                 maintenance_data, fetched_at = base.maintenance, base.maintenance_fetched_at
                 if maintenance:
                     maintenance_data = await self.client.get_maintenance(vehicle.id)
                     self._log_no_data_once(vehicle, "maintenance", maintenance_data is None)
-                    fetched_at = dt_util.utcnow()
+                    fetched_at = self.clock.utcnow()
             except AuthenticationError, RateLimitedError:
                 raise
             except PsaError as err:
@@ -306,7 +329,7 @@ class PsaCoordinator(DataUpdateCoordinator[dict[str, VehicleData]]):
             alerts=alerts,
             available=True,
             maintenance_fetched_at=fetched_at,
-            refreshed_at=dt_util.utcnow(),
+            refreshed_at=self.clock.utcnow(),
             alerts_fetched_at=alerts_fetched_at,
             alerts_status=status,
         )
