@@ -22,6 +22,9 @@ class SimulatorConfig:
     (``daily_limit``: requests per client over a sliding 24 h). ``time_scale`` 0 freezes
     the clock: time then moves only through ``Simulator.advance``. ``autonomous`` False keeps
     the cars from leaving on trips or raising alerts by themselves (control API only).
+    ``burst_on_wall_clock`` counts the per-second burst on the wall clock instead of the
+    simulated one: with a frozen clock every request would fall in the same second, while a
+    client paces its bursts on real time.
     """
 
     vehicles: int = 3
@@ -38,6 +41,7 @@ class SimulatorConfig:
     host: str = "127.0.0.1"
     port: int = 0
     autonomous: bool = True
+    burst_on_wall_clock: bool = False
 
     def __post_init__(self) -> None:
         if self.scenario not in SCENARIOS:

@@ -13,7 +13,7 @@ from simulator.faults import FaultInjector, FaultSpec
 from simulator.identities import DEMO_USER, build_clients
 from simulator.idp.tokens import TokenStore
 from simulator.push.engine import PushEngine
-from simulator.ratelimit import SlidingWindowLimiter, Stats
+from simulator.ratelimit import SlidingWindowLimiter, Stats, wall_clock
 from simulator.world.world import World
 
 
@@ -30,7 +30,11 @@ class Simulator:
         self.clients = build_clients(config.partner_redirect_uris)
         self.tokens = TokenStore(config.token_expires_in)
         self.limiter = SlidingWindowLimiter(
-            config.rate_limit, config.rate_window, config.burst_limit, config.daily_limit
+            config.rate_limit,
+            config.rate_window,
+            config.burst_limit,
+            config.daily_limit,
+            burst_clock=wall_clock if config.burst_on_wall_clock else None,
         )
         self.faults = FaultInjector(config.seed)
         self.errors = ErrorFactory(config.seed)

@@ -55,7 +55,7 @@ class Clock(Protocol):
         """The debouncer of refresh requests; ``None``: Home Assistant's default one."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class HassClock:
     """Home Assistant's time and timers: what runs in production."""
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+import time
 from typing import Any
 
 import aiohttp
+import freezegun.api
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.application_credentials import (
     ClientCredential,
@@ -25,7 +28,8 @@ from syrupy.assertion import SnapshotAssertion
 from yarl import URL
 
 from custom_components.psa_connected_car.api import BRANDS
-from custom_components.psa_connected_car.const import DOMAIN
+from custom_components.psa_connected_car.clock import DATA_CLOCK, HassClock
+from custom_components.psa_connected_car.const import BURST_LIMIT, DOMAIN
 from simulator.config import SimulatorConfig
 from simulator.identities import (
     DEMO_PASSWORD,
@@ -64,8 +68,9 @@ def frozen(freezer: FrozenDateTimeFactory) -> None:
 def simulator_config(scenario: str) -> SimulatorConfig:
     """Three cars (thermic, electric, hybrid), frozen simulated time; override per test.
 
-    The per-second burst limit is off: with the simulated clock frozen every request falls
-    in the same second. The window limit (120 per 60 s) stays on.
+    The limits are the API's and the client's: 120 per 60 s, and the integration's own
+    per-second burst limit, counted on the wall clock (the simulated one stands still,
+    the client paces its bursts on real time).
     """
     return SimulatorConfig(
         vehicles=3,
@@ -73,22 +78,43 @@ def simulator_config(scenario: str) -> SimulatorConfig:
         scenario=scenario,
         start_time=START_TIME,
         time_scale=0,
-        burst_limit=0,
+        burst_limit=BURST_LIMIT,
+        burst_on_wall_clock=True,
         autonomous=False,
         partner_redirect_uris=(HA_REDIRECT,),
     )
 
 
-@pytest.fixture(autouse=True)
-def lift_burst_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The simulated clock is frozen, so every request falls in the same second.
+class WallPacedClock(HassClock):
+    """Home Assistant's time, except that the rate budget's waits pass under freezegun.
 
-    Waiting for the per-second burst window would then never end under Home Assistant's
-    frozen test clock; the simulator's burst limit is off too (see ``simulator_config``).
+    With Home Assistant's clock frozen, a wait for the per-second burst window would never
+    end (the loop's clock stands still too). While time is frozen, a wait sleeps in a
+    worker thread for real, so the simulator sees the pace on its wall clock, and this
+    clock moves on by as much.
     """
-    monkeypatch.setattr(
-        "custom_components.psa_connected_car.polling.rate_budgets.BURST_LIMIT", 1000
-    )
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        super().__init__(hass)
+        self._slept = 0.0
+
+    def monotonic(self) -> float:
+        """Home Assistant's monotonic time, plus what waits slept while it was frozen."""
+        return time.monotonic() + self._slept
+
+    async def sleep(self, seconds: float) -> None:
+        """``asyncio.sleep``, or a real sleep in a worker thread while time is frozen."""
+        if not freezegun.api.freeze_factories:
+            await asyncio.sleep(seconds)
+            return
+        await self.hass.async_add_executor_job(time.sleep, seconds)
+        self._slept += seconds
+
+
+@pytest.fixture(autouse=True)
+def wall_paced_clock(hass: HomeAssistant) -> None:
+    """Every integration test runs with the real burst limit, frozen time or not."""
+    hass.data[DATA_CLOCK] = WallPacedClock(hass)
 
 
 @pytest.fixture

@@ -48,8 +48,8 @@ class ManualClock:
         return self.elapsed
 
     async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)  # the simulator counts the burst on the wall clock
         self.elapsed += seconds
-        await asyncio.sleep(0)
 
     def call_later(
         self, delay: float | timedelta, action: HassJob[..., Any] | Callable[..., Any]
