@@ -28,9 +28,9 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 
-from custom_components.psa_connected_car.api import VehicleStatus
 from custom_components.psa_connected_car.const import DOMAIN
 from custom_components.psa_connected_car.coordinator import PsaCoordinator
+from custom_components.psa_connected_car.vehicles.data import VehicleData
 from simulator.config import SimulatorConfig
 from simulator.identities import DEMO_USER, PARTNER_CLIENT_ID, PARTNER_CLIENT_SECRET
 from simulator.world.vehicle import Vehicle
@@ -160,7 +160,8 @@ class Harness:
         self.push_unapplied = 0
         self.setup_retries = 0
         self.reads: Counter[str] = Counter()
-        self._pushed_at: dict[str, tuple[float, VehicleStatus | None]] = {}
+        self._pushed_at: dict[str, tuple[float, VehicleData | None]] = {}
+        self._refreshing = False
         self._unsub_push: Callable[[], None] | None = None
         self._entity_ids: dict[tuple[str, str], str | None] = {}
 
@@ -239,20 +240,26 @@ class Harness:
                 previous(vehicle)
             if len(queue) > before and vehicle.id not in self._pushed_at:
                 item = (self.coordinator.data or {}).get(vehicle.id)
-                status = item.status if item is not None else None
-                self._pushed_at[vehicle.id] = (time.perf_counter(), status)
+                self._pushed_at[vehicle.id] = (time.perf_counter(), item)
 
         world.on_upload = hook
         self._unsub_push = self.coordinator.async_add_listener(self._on_update)
 
     def _on_update(self) -> None:
-        """A pending push counts as applied once the car's status changed."""
+        """Outside a refresh, a car whose data object was replaced got its push applied."""
+        if self._refreshing:
+            return
         data = self.coordinator.data or {}
-        for vehicle_id, (started, status) in list(self._pushed_at.items()):
-            item = data.get(vehicle_id)
-            if item is not None and item.status != status:
+        for vehicle_id, (started, known) in list(self._pushed_at.items()):
+            if data.get(vehicle_id) is not known:
                 del self._pushed_at[vehicle_id]
                 self.push_latencies.append(time.perf_counter() - started)
+
+    def _after_refresh_push_tracking(self) -> None:
+        """A refresh replaced every car's data: pending pushes compare with the new data."""
+        data = self.coordinator.data or {}
+        for vehicle_id, (started, _) in list(self._pushed_at.items()):
+            self._pushed_at[vehicle_id] = (started, data.get(vehicle_id))
 
     async def settle(self) -> None:
         """Let background work finish: push deliveries and what they trigger."""
@@ -275,8 +282,13 @@ class Harness:
         status_before = self.route_requests("getVehicleStatus")
         waited = self.vt.budget_wait_s
         wall, thread_cpu, process_cpu = time.perf_counter(), time.thread_time(), time.process_time()
-        await self.vt.run(timer)
-        await self.hass.async_block_till_done()
+        self._refreshing = True
+        try:
+            await self.vt.run(timer)
+            await self.hass.async_block_till_done()
+        finally:
+            self._refreshing = False
+            self._after_refresh_push_tracking()
         sample = RefreshSample(
             wall_s=time.perf_counter() - wall,
             thread_cpu_s=time.thread_time() - thread_cpu,

@@ -13,7 +13,7 @@ from simulator.faults import FaultInjector, FaultSpec
 from simulator.identities import DEMO_USER, build_clients
 from simulator.idp.tokens import TokenStore
 from simulator.push.engine import PushEngine
-from simulator.ratelimit import SlidingWindowLimiter, Stats, wall_clock
+from simulator.ratelimit import SlidingWindowLimiter, Stats
 from simulator.world.world import World
 
 
@@ -34,7 +34,7 @@ class Simulator:
             config.rate_window,
             config.burst_limit,
             config.daily_limit,
-            burst_clock=wall_clock if config.burst_on_wall_clock else None,
+            burst_clock=config.burst_clock,
         )
         self.faults = FaultInjector(config.seed)
         self.errors = ErrorFactory(config.seed)

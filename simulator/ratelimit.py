@@ -6,12 +6,6 @@ from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 import math
-import time
-
-
-def wall_clock(real_monotonic: Callable[[], float] = time.monotonic) -> float:
-    """Wall-clock seconds; bound at import, so a test that freezes time still sees them move."""
-    return real_monotonic()
 
 
 @dataclass

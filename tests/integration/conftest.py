@@ -10,7 +10,6 @@ import time
 from typing import Any
 
 import aiohttp
-import freezegun.api
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.application_credentials import (
     ClientCredential,
@@ -64,13 +63,42 @@ def frozen(freezer: FrozenDateTimeFactory) -> None:
     freezer.move_to(START_TIME)
 
 
+class PacedClock(HassClock):
+    """Home Assistant's time, plus the waits of the rate budget, which take no real time.
+
+    The client's burst waits run (10 requests, then a wait for the per-second window), but
+    skip ahead instead of sleeping, and the simulator counts its burst limit on this same
+    clock: the pacing is real, the suite stays fast, and it works under freezegun too (a
+    real wait would never end while Home Assistant's loop clock is frozen).
+    """
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        super().__init__(hass)
+        self._skipped = 0.0
+
+    def monotonic(self) -> float:
+        """Home Assistant's monotonic time plus the waits skipped so far."""
+        return time.monotonic() + self._skipped
+
+    async def sleep(self, seconds: float) -> None:
+        """Skip ahead by ``seconds``."""
+        self._skipped += max(0.0, seconds)
+        await asyncio.sleep(0)
+
+
+@pytest.fixture(autouse=True)
+def paced_clock(hass: HomeAssistant) -> PacedClock:
+    """The clock of every integration test (see ``PacedClock``)."""
+    clock = hass.data[DATA_CLOCK] = PacedClock(hass)
+    return clock
+
+
 @pytest.fixture
-def simulator_config(scenario: str) -> SimulatorConfig:
+def simulator_config(scenario: str, paced_clock: PacedClock) -> SimulatorConfig:
     """Three cars (thermic, electric, hybrid), frozen simulated time; override per test.
 
     The limits are the API's and the client's: 120 per 60 s, and the integration's own
-    per-second burst limit, counted on the wall clock (the simulated one stands still,
-    the client paces its bursts on real time).
+    per-second burst limit, counted on the client's clock (``PacedClock``).
     """
     return SimulatorConfig(
         vehicles=3,
@@ -79,42 +107,10 @@ def simulator_config(scenario: str) -> SimulatorConfig:
         start_time=START_TIME,
         time_scale=0,
         burst_limit=BURST_LIMIT,
-        burst_on_wall_clock=True,
+        burst_clock=paced_clock.monotonic,
         autonomous=False,
         partner_redirect_uris=(HA_REDIRECT,),
     )
-
-
-class WallPacedClock(HassClock):
-    """Home Assistant's time, except that the rate budget's waits pass under freezegun.
-
-    With Home Assistant's clock frozen, a wait for the per-second burst window would never
-    end (the loop's clock stands still too). While time is frozen, a wait sleeps in a
-    worker thread for real, so the simulator sees the pace on its wall clock, and this
-    clock moves on by as much.
-    """
-
-    def __init__(self, hass: HomeAssistant) -> None:
-        super().__init__(hass)
-        self._slept = 0.0
-
-    def monotonic(self) -> float:
-        """Home Assistant's monotonic time, plus what waits slept while it was frozen."""
-        return time.monotonic() + self._slept
-
-    async def sleep(self, seconds: float) -> None:
-        """``asyncio.sleep``, or a real sleep in a worker thread while time is frozen."""
-        if not freezegun.api.freeze_factories:
-            await asyncio.sleep(seconds)
-            return
-        await self.hass.async_add_executor_job(time.sleep, seconds)
-        self._slept += seconds
-
-
-@pytest.fixture(autouse=True)
-def wall_paced_clock(hass: HomeAssistant) -> None:
-    """Every integration test runs with the real burst limit, frozen time or not."""
-    hass.data[DATA_CLOCK] = WallPacedClock(hass)
 
 
 @pytest.fixture
