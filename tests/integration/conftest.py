@@ -63,6 +63,9 @@ def frozen(freezer: FrozenDateTimeFactory) -> None:
     freezer.move_to(START_TIME)
 
 
+SLEEP_OVERSHOOT_S = 0.05
+
+
 class PacedClock(HassClock):
     """Home Assistant's time, plus the waits of the rate budget, which take no real time.
 
@@ -81,8 +84,13 @@ class PacedClock(HassClock):
         return time.monotonic() + self._skipped
 
     async def sleep(self, seconds: float) -> None:
-        """Skip ahead by ``seconds``."""
-        self._skipped += max(0.0, seconds)
+        """Skip ahead by ``seconds``, and a little more, as a real sleep overshoots.
+
+        The budget counts a request when it lets it go, the simulator when it arrives a few
+        milliseconds later: a wait that ended exactly on the window's edge would let the
+        simulator see one request too many in its second (and the client retry once).
+        """
+        self._skipped += max(0.0, seconds) + SLEEP_OVERSHOOT_S
         await asyncio.sleep(0)
 
 
