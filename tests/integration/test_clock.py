@@ -16,6 +16,7 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.util import dt as dt_util
 
 from custom_components.psa_connected_car.clock import DATA_CLOCK, HassClock, get_clock
 from custom_components.psa_connected_car.coordinator import REFRESH_TIMER, PsaCoordinator
@@ -94,8 +95,15 @@ def _status_reads(running: RunningSimulator) -> int:
 
 
 async def test_without_a_clock_home_assistant_time_is_used(hass: HomeAssistant) -> None:
-    assert isinstance(get_clock(hass), HassClock)
-    assert get_clock(hass).on_event_loop
+    hass.data.pop(DATA_CLOCK)  # the suite's own test clock
+    clock = get_clock(hass)
+    assert type(clock) is HassClock
+    assert clock.on_event_loop
+    assert clock.request_debouncer(logging.getLogger(__name__)) is None
+    assert abs((clock.utcnow() - dt_util.utcnow()).total_seconds()) < 1
+    before = clock.monotonic()
+    await clock.sleep(0.01)
+    assert clock.monotonic() - before >= 0.01
 
 
 async def test_refresh_timer_runs_on_the_injected_clock(
