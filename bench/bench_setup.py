@@ -33,7 +33,7 @@ async def _until_all_read(h: Harness) -> float:
     """Run refresh cycles until every car has data; virtual seconds it took."""
     start = h.vt.monotonic()
     while h.cars_with_data() < len(h.cars):
-        due = h.coordinator.due_at
+        due = h.vt.refresh_due
         assert due is not None
         await h.run_until(due)
     return h.vt.monotonic() - start

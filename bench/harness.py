@@ -29,6 +29,8 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 
 from custom_components.psa_connected_car.const import DOMAIN
+from custom_components.psa_connected_car.coordinator import PsaCoordinator
+from custom_components.psa_connected_car.vehicles.data import VehicleData
 from simulator.config import SimulatorConfig
 from simulator.identities import DEMO_USER, PARTNER_CLIENT_ID, PARTNER_CLIENT_SECRET
 from simulator.world.vehicle import Vehicle
@@ -38,7 +40,7 @@ from .baseline import BaselinePoller
 from .env import BenchEnv
 from .sim_host import SimHost, hosted_simulator
 from .truth import Shown, UploadLog, level_key, percentile
-from .virtual_time import VirtualCoordinator, VirtualTime
+from .virtual_time import Timer, VirtualTime
 
 IDP_ROUTES = frozenset({"authorize", "authorize_submit", "access_token", "token_revoke"})
 EPSILON = 1e-6
@@ -158,14 +160,17 @@ class Harness:
         self.push_unapplied = 0
         self.setup_retries = 0
         self.reads: Counter[str] = Counter()
-        self._pushed_at: dict[str, float] = {}
+        self._pushed_at: dict[str, tuple[float, VehicleData | None]] = {}
+        self._refreshing = False
+        self._unsub_push: Callable[[], None] | None = None
         self._entity_ids: dict[tuple[str, str], str | None] = {}
 
     # -- what Home Assistant shows ------------------------------------------------------
     @property
-    def coordinator(self) -> VirtualCoordinator:
-        """The entry's current coordinator."""
-        return self.vt.coordinator
+    def coordinator(self) -> PsaCoordinator:
+        """The entry's current coordinator (a reload after reauth makes a new one)."""
+        coordinator: PsaCoordinator = self.entry.runtime_data.coordinator
+        return coordinator
 
     def entity_id(self, vehicle_id: str, platform: str, key: str) -> str | None:
         """The entity of one car's ``key`` (``None`` until the platform created it)."""
@@ -233,17 +238,28 @@ class Harness:
             before = len(queue)
             if previous is not None:
                 previous(vehicle)
-            if len(queue) > before:
-                self._pushed_at.setdefault(vehicle.id, time.perf_counter())
+            if len(queue) > before and vehicle.id not in self._pushed_at:
+                item = (self.coordinator.data or {}).get(vehicle.id)
+                self._pushed_at[vehicle.id] = (time.perf_counter(), item)
 
         world.on_upload = hook
+        self._unsub_push = self.coordinator.async_add_listener(self._on_update)
 
-        def applied(vehicle_id: str) -> None:
-            started = self._pushed_at.pop(vehicle_id, None)
-            if started is not None:
+    def _on_update(self) -> None:
+        """Outside a refresh, a car whose data object was replaced got its push applied."""
+        if self._refreshing:
+            return
+        data = self.coordinator.data or {}
+        for vehicle_id, (started, known) in list(self._pushed_at.items()):
+            if data.get(vehicle_id) is not known:
+                del self._pushed_at[vehicle_id]
                 self.push_latencies.append(time.perf_counter() - started)
 
-        self.vt.on_push_applied = applied
+    def _after_refresh_push_tracking(self) -> None:
+        """A refresh replaced every car's data: pending pushes compare with the new data."""
+        data = self.coordinator.data or {}
+        for vehicle_id, (started, _) in list(self._pushed_at.items()):
+            self._pushed_at[vehicle_id] = (started, data.get(vehicle_id))
 
     async def settle(self) -> None:
         """Let background work finish: push deliveries and what they trigger."""
@@ -256,8 +272,8 @@ class Harness:
             self.push_unapplied += len(self._pushed_at)
             self._pushed_at.clear()
 
-    async def refresh(self) -> RefreshSample:
-        """One coordinator refresh, measured (wall, loop-thread CPU, process CPU)."""
+    async def refresh(self, timer: Timer) -> RefreshSample:
+        """The coordinator's refresh timer fired: the refresh, measured (wall, CPU)."""
         before = {
             vid: (item.refreshed_at, item.status.updated_at if item.status else None)
             for vid, item in (self.coordinator.data or {}).items()
@@ -266,8 +282,13 @@ class Harness:
         status_before = self.route_requests("getVehicleStatus")
         waited = self.vt.budget_wait_s
         wall, thread_cpu, process_cpu = time.perf_counter(), time.thread_time(), time.process_time()
-        await self.coordinator.async_refresh()
-        await self.hass.async_block_till_done()
+        self._refreshing = True
+        try:
+            await self.vt.run(timer)
+            await self.hass.async_block_till_done()
+        finally:
+            self._refreshing = False
+            self._after_refresh_push_tracking()
         sample = RefreshSample(
             wall_s=time.perf_counter() - wall,
             thread_cpu_s=time.thread_time() - thread_cpu,
@@ -283,8 +304,6 @@ class Harness:
 
     def _next_event(self, end: float) -> float:
         candidates = [end, self.next_sample]
-        if (due := self.coordinator.due_at) is not None:
-            candidates.append(due)
         if self.baseline is not None:
             candidates.append(self.baseline.due_at)
         if self.trips:
@@ -325,12 +344,13 @@ class Harness:
                 self.vt.advance_to(target)
                 await self.settle()
                 now = self.vt.monotonic()
-            if self.vt.fire_due_timers():
-                await self.settle()
             await self._start_due_trips(now)
-            due = self.coordinator.due_at
-            if due is not None and due <= now + EPSILON:
-                await self.refresh()
+            while (timer := self.vt.pop_due()) is not None:
+                if timer.is_refresh:
+                    await self.refresh(timer)
+                else:
+                    await self.vt.run(timer)
+                    await self.settle()
             if self.baseline is not None and self.baseline.due_at <= now + EPSILON:
                 await self.baseline.poll(now)
             now = self.vt.monotonic()
@@ -386,7 +406,6 @@ async def open_stack(
     threaded: bool = False,
     push: bool = False,
     warmup_s: float = 3600.0,
-    request_timeout_s: float | None = None,
     loop_debug: bool = False,
 ) -> AsyncIterator[Harness]:
     """Simulator, virtual clock, partner login, loaded entry: a ``Harness`` on top.
@@ -402,8 +421,7 @@ async def open_stack(
         hass, DOMAIN, ClientCredential(PARTNER_CLIENT_ID, PARTNER_CLIENT_SECRET), CREDENTIAL_ID
     )
     async with hosted_simulator(config, threaded=threaded) as host:
-        vt = VirtualTime(host)
-        vt.request_timeout_s = request_timeout_s
+        vt = VirtualTime(host, hass)
         vt.install(env.monkeypatch)
         log = UploadLog(host)
         vt.advance(warmup_s)  # the demo hybrid starts on a trip: let it park

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,6 +23,9 @@ class SimulatorConfig:
     (``daily_limit``: requests per client over a sliding 24 h). ``time_scale`` 0 freezes
     the clock: time then moves only through ``Simulator.advance``. ``autonomous`` False keeps
     the cars from leaving on trips or raising alerts by themselves (control API only).
+    ``burst_clock`` (tests only) counts the per-second burst on the client's clock instead
+    of the simulated one: with a frozen simulated clock every request would fall in the same
+    second, however well the client paces itself.
     """
 
     vehicles: int = 3
@@ -38,6 +42,7 @@ class SimulatorConfig:
     host: str = "127.0.0.1"
     port: int = 0
     autonomous: bool = True
+    burst_clock: Callable[[], float] | None = None
 
     def __post_init__(self) -> None:
         if self.scenario not in SCENARIOS:

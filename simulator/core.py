@@ -30,7 +30,11 @@ class Simulator:
         self.clients = build_clients(config.partner_redirect_uris)
         self.tokens = TokenStore(config.token_expires_in)
         self.limiter = SlidingWindowLimiter(
-            config.rate_limit, config.rate_window, config.burst_limit, config.daily_limit
+            config.rate_limit,
+            config.rate_window,
+            config.burst_limit,
+            config.daily_limit,
+            burst_clock=config.burst_clock,
         )
         self.faults = FaultInjector(config.seed)
         self.errors = ErrorFactory(config.seed)

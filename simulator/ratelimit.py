@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 import math
 
@@ -18,7 +19,8 @@ class Decision:
 class SlidingWindowLimiter:
     """Per key: ``limit`` per ``window`` s, ``burst`` per second, ``daily_limit`` per day.
 
-    Timestamps come from the simulated clock; every window slides. Rejected requests are not
+    Timestamps come from the simulated clock (the burst's from ``burst_clock`` when given);
+    every window slides. Rejected requests are not
     recorded, so they do not consume budget. A limit of 0 or less is off; ``override`` (set
     by the ``shrink_limit`` fault) replaces the window limit (not the day limit), and there
     0 means "nothing passes".
@@ -31,7 +33,14 @@ class SlidingWindowLimiter:
     BURST_WINDOW = 1.0
     DAY_WINDOW = 86_400.0
 
-    def __init__(self, limit: int, window: float, burst: int, daily_limit: int = 0) -> None:
+    def __init__(
+        self,
+        limit: int,
+        window: float,
+        burst: int,
+        daily_limit: int = 0,
+        burst_clock: Callable[[], float] | None = None,
+    ) -> None:
         self.limit = limit
         self.window = window
         self.burst = burst
@@ -39,12 +48,18 @@ class SlidingWindowLimiter:
         self.override: int | None = None
         self._log: dict[str, deque[float]] = {}
         self._day_log: dict[str, deque[float]] = {}
+        self._burst_log: dict[str, deque[float]] = {}
+        self._burst_clock = burst_clock
+        self._seen: Counter[str] = Counter()
 
     def check(self, key: str, now: float) -> Decision:
         """Record the request at ``now`` if allowed."""
+        self._seen[key] += 1
         log = _pruned(self._log.setdefault(key, deque()), now - self.window)
         day_log = _pruned(self._day_log.setdefault(key, deque()), now - self.DAY_WINDOW)
-        in_burst = [t for t in log if t > now - self.BURST_WINDOW]
+        burst_now = now if self._burst_clock is None else self._burst_clock()
+        burst_log = self._burst_log.setdefault(key, deque())
+        in_burst = _pruned(burst_log, burst_now - self.BURST_WINDOW)
         resets: list[float] = []
         limit = self.window_limit
         if limit is not None and len(log) >= limit:
@@ -52,15 +67,20 @@ class SlidingWindowLimiter:
         if self.daily_limit > 0 and len(day_log) >= self.daily_limit:
             resets.append(day_log[-self.daily_limit] + self.DAY_WINDOW - now)
         if self.burst > 0 and len(in_burst) >= self.burst:
-            resets.append(in_burst[-self.burst] + self.BURST_WINDOW - now)
+            resets.append(in_burst[-self.burst] + self.BURST_WINDOW - burst_now)
         if resets:
             headers = self._headers(len(log), len(day_log), len(in_burst), max(resets))
             return Decision(allowed=False, headers=headers)
         log.append(now)
+        burst_log.append(burst_now)  # in_burst is this log: it counts the request now
         if self.daily_limit > 0:
             day_log.append(now)
-        headers = self._headers(len(log), len(day_log), len(in_burst) + 1, None)
+        headers = self._headers(len(log), len(day_log), len(in_burst), None)
         return Decision(allowed=True, headers=headers)
+
+    def seen(self, key: str) -> int:
+        """Requests checked for ``key`` so far, allowed or not."""
+        return self._seen[key]
 
     @property
     def window_limit(self) -> int | None:
@@ -93,6 +113,7 @@ class SlidingWindowLimiter:
         """Forget every recorded request."""
         self._log.clear()
         self._day_log.clear()
+        self._burst_log.clear()
 
 
 def _pruned(log: deque[float], cutoff: float) -> deque[float]:

@@ -10,7 +10,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HassJob, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import (
     TimestampDataUpdateCoordinator,
@@ -28,6 +28,7 @@ from .api import (
     VehicleStatus,
     mask_vin,
 )
+from .clock import get_clock
 from .const import (
     CONF_ALERT_LOCALE,
     CONF_SCAN_INTERVAL,
@@ -63,6 +64,7 @@ _LOGGER = logging.getLogger(__name__)
 CONCURRENT_VEHICLES = 4
 VEHICLE_LIST_RETRY = timedelta(hours=1)
 """After a failed or empty car list (the known cars stay meanwhile)."""
+REFRESH_TIMER = f"{DOMAIN} refresh interval"
 
 
 @dataclass
@@ -84,6 +86,7 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
 
     def __init__(self, hass: HomeAssistant, entry: PsaConfigEntry, client: PsaClient) -> None:
         """One coordinator, one client, one rate budget per account."""
+        self.clock = get_clock(hass)
         super().__init__(
             hass,
             _LOGGER,
@@ -91,18 +94,19 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
             name=DOMAIN,
             update_interval=PARKED_INTERVAL,
             always_update=False,
+            request_refresh_debouncer=self.clock.request_debouncer(_LOGGER),
         )
         self.client = client
         self.vehicles = VehicleRegistry(hass, entry)
         self.events = AlertEventDispatcher(hass)
         self._availability = AvailabilityLog()
         self._vehicles_fetched_at: datetime | None = None
-        self._reads = CarReads(client, lambda: self._locale)
+        self._reads = CarReads(client, lambda: self._locale, self.clock.utcnow)
         self.push_safety_interval: timedelta | None = None
         self.cadence = PARKED_INTERVAL
         """Time from the start of one cycle to the start of the next."""
         self._read_all = False
-        self._cycle_start = dt_util.utcnow()
+        self._cycle_start = self.clock.utcnow()
 
     # -- public helpers ----------------------------------------------------------------
 
@@ -157,7 +161,7 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
         self.data = data
         self.last_update_success = True
         self.last_exception = None
-        self.last_update_success_time = dt_util.utcnow()
+        self.last_update_success_time = self.clock.utcnow()
         self.async_update_listeners()
         return True
 
@@ -191,11 +195,31 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
         self._read_all = True
         await super().async_request_refresh()
 
+    @callback
+    def _schedule_refresh(self) -> None:
+        """Home Assistant's refresh timer, moved onto the clock when that is not the loop's.
+
+        Home Assistant decides whether and when (the interval, or a failure's
+        ``retry_after``); only a timer it set is moved, with the same delay.
+        """
+        retry_after = self._retry_after
+        super()._schedule_refresh()
+        if self.clock.on_event_loop or self._unsub_refresh is None:
+            return
+        self._unsub_refresh()
+        interval = self.update_interval or PARKED_INTERVAL
+        delay = retry_after if retry_after is not None else interval.total_seconds()
+        job = HassJob(self._async_refresh_when_due, REFRESH_TIMER, cancel_on_shutdown=True)
+        self._unsub_refresh = self.clock.call_later(delay, job)
+
+    async def _async_refresh_when_due(self, _now: datetime) -> None:
+        await self._handle_refresh_interval()
+
     # -- the refresh -------------------------------------------------------------------
 
     async def _async_update_data(self) -> dict[str, VehicleData]:
         previous = self.data or {}
-        started = self._cycle_start = dt_util.utcnow()
+        started = self._cycle_start = self.clock.utcnow()
         try:
             vehicles = await self._async_vehicle_list(previous)
             results = await self._async_read_cars(vehicles, previous)
@@ -220,7 +244,7 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
         if data and not any(item.available for item in data.values()):
             raise UpdateFailed(translation_domain=DOMAIN, translation_key="all_vehicles_failed")
         self.events.async_compare(previous, data, self.vehicles.device_id)
-        self._plan_next_interval(data, spent=dt_util.utcnow() - started)
+        self._plan_next_interval(data, spent=self.clock.utcnow() - started)
         return data
 
     async def _async_read_cars(
@@ -250,7 +274,7 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
 
         A failed or empty list while cars are known is a failed read: the known cars stay.
         """
-        now = dt_util.utcnow()
+        now = self.clock.utcnow()
         known = [item.vehicle for item in previous.values()]
         fetched = self._vehicles_fetched_at
         if previous and fetched is not None and now - fetched < VEHICLE_LIST_INTERVAL:
@@ -304,10 +328,9 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
         available = budget.available_within(pacing_s)
         return calls_for_cycle(budget.limit, budget.window_s, interval, available)
 
-    @staticmethod
-    def _maintenance_due(known: VehicleData | None) -> bool:
+    def _maintenance_due(self, known: VehicleData | None) -> bool:
         fetched = known.maintenance_fetched_at if known else None
-        return fetched is None or dt_util.utcnow() - fetched >= MAINTENANCE_INTERVAL
+        return fetched is None or self.clock.utcnow() - fetched >= MAINTENANCE_INTERVAL
 
     @staticmethod
     def _keep(vehicle: Vehicle, previous: VehicleData | None) -> VehicleData:
@@ -339,7 +362,7 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
                 return replace(base, available=False)
             self._availability.answered(vehicle)
             self._reads.log_no_data_once(base, "status", status is None)
-            read = replace(base, status=status, available=True, refreshed_at=dt_util.utcnow())
+            read = replace(base, status=status, available=True, refreshed_at=self.clock.utcnow())
             # The cycle's start, as planned: a car due a second later waits for the next.
             if alerts_due(base, status, self._cycle_start):
                 read = await self._reads.with_alerts(read)

@@ -8,7 +8,6 @@ import aiohttp
 import pytest
 
 from custom_components.psa_connected_car.api import (
-    NoDataError,
     PsaClient,
     RateBudget,
     VehicleStatus,
@@ -45,7 +44,7 @@ async def test_user(client: PsaClient) -> None:
     assert (user.first_name, user.last_name) == ("Dominique", "Demo")
 
 
-async def test_vehicles_and_vehicle(client: PsaClient, running: RunningSimulator) -> None:
+async def test_vehicles(client: PsaClient, running: RunningSimulator) -> None:
     vehicles = await client.get_vehicles()
     truth = running.sim.truth()
     assert sorted(v.id for v in vehicles) == sorted(running.sim.vehicles_of(DEMO_USER))
@@ -53,7 +52,6 @@ async def test_vehicles_and_vehicle(client: PsaClient, running: RunningSimulator
         assert vehicle.vin == truth[vehicle.id]["vin"]
         assert vehicle.brand == "Peugeot"
         assert vehicle.motorization == truth[vehicle.id]["motorization"]
-        assert await client.get_vehicle(vehicle.id) == vehicle
 
 
 @pytest.mark.parametrize("sim_config", [SimulatorConfig(vehicles=8, seed=3, time_scale=0)])
@@ -80,9 +78,8 @@ async def test_status_position_maintenance(client: PsaClient, running: RunningSi
         status = await client.get_status(vehicle_id)
         assert status is not None
         _assert_matches_truth(status, truth[vehicle_id])
-        position = await client.get_last_position(vehicle_id)
-        assert position is not None
-        assert position.latitude == pytest.approx(truth[vehicle_id]["latitude"])
+        assert status.position is not None
+        assert status.position.latitude == pytest.approx(truth[vehicle_id]["latitude"])
         maintenance = await client.get_maintenance(vehicle_id)
         assert maintenance is not None
         assert maintenance.days_before_maintenance == truth[vehicle_id]["maintenance_days"]
@@ -103,11 +100,6 @@ async def test_electric_car_is_charging(client: PsaClient, running: RunningSimul
 
 
 async def test_unknown_vehicle(client: PsaClient) -> None:
-    with pytest.raises(NoDataError) as caught:
-        await client.get_vehicle("0" * 64)
-    assert caught.value.code == 40410
-    assert caught.value.status == 404
-    assert caught.value.uuid
     assert await client.get_status("0" * 64) is None
     assert await client.get_alerts("0" * 64) == []
 
@@ -176,7 +168,6 @@ async def test_privacy_scenario(client: PsaClient, running: RunningSimulator) ->
     assert status is not None
     assert status.privacy_state == "Full"
     assert status.position is None
-    assert await client.get_last_position(vehicle_id) is None
 
 
 @pytest.mark.parametrize("sim_config", [SimulatorConfig(scenario="overdue", time_scale=0)])

@@ -96,7 +96,6 @@ async def test_wrong_realm_is_access_denied(
     ("endpoint", "call"),
     [
         ("getVehicleStatus", "get_status"),
-        ("getCarLastPosition", "get_last_position"),
         ("getVehicleMaintenance", "get_maintenance"),
     ],
 )

@@ -185,3 +185,12 @@ async def test_available_within_respects_the_daily_budget() -> None:
     budget = _budget(clock, limit=10, window_s=60, burst_limit=10)
     budget.update_from_headers({"X-RateLimit-Limit-1": "1000", "X-RateLimit-Remaining-1": "4"})
     assert budget.available_within(60) == 4
+
+
+async def test_taken_counts_the_requests_let_go() -> None:
+    clock = FakeClock()
+    budget = _budget(clock, limit=3, window_s=60, burst_limit=10)
+    await _send(budget, clock, 3, 1.0)
+    with pytest.raises(RateLimitedError):
+        await budget.acquire(wait=False)
+    assert budget.taken == 3

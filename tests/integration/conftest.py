@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+import time
 from typing import Any
 
 import aiohttp
@@ -25,7 +27,8 @@ from syrupy.assertion import SnapshotAssertion
 from yarl import URL
 
 from custom_components.psa_connected_car.api import BRANDS
-from custom_components.psa_connected_car.const import DOMAIN
+from custom_components.psa_connected_car.clock import DATA_CLOCK, HassClock
+from custom_components.psa_connected_car.const import BURST_LIMIT, DOMAIN
 from simulator.config import SimulatorConfig
 from simulator.identities import (
     DEMO_PASSWORD,
@@ -60,12 +63,50 @@ def frozen(freezer: FrozenDateTimeFactory) -> None:
     freezer.move_to(START_TIME)
 
 
+SLEEP_OVERSHOOT_S = 0.05
+
+
+class PacedClock(HassClock):
+    """Home Assistant's time, plus the waits of the rate budget, which take no real time.
+
+    The client's burst waits run (10 requests, then a wait for the per-second window), but
+    skip ahead instead of sleeping, and the simulator counts its burst limit on this same
+    clock: the pacing is real, the suite stays fast, and it works under freezegun too (a
+    real wait would never end while Home Assistant's loop clock is frozen).
+    """
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        super().__init__(hass)
+        self._skipped = 0.0
+
+    def monotonic(self) -> float:
+        """Home Assistant's monotonic time plus the waits skipped so far."""
+        return time.monotonic() + self._skipped
+
+    async def sleep(self, seconds: float) -> None:
+        """Skip ahead by ``seconds``, and a little more, as a real sleep overshoots.
+
+        The budget counts a request when it lets it go, the simulator when it arrives a few
+        milliseconds later: a wait that ended exactly on the window's edge would let the
+        simulator see one request too many in its second (and the client retry once).
+        """
+        self._skipped += max(0.0, seconds) + SLEEP_OVERSHOOT_S
+        await asyncio.sleep(0)
+
+
+@pytest.fixture(autouse=True)
+def paced_clock(hass: HomeAssistant) -> PacedClock:
+    """The clock of every integration test (see ``PacedClock``)."""
+    clock = hass.data[DATA_CLOCK] = PacedClock(hass)
+    return clock
+
+
 @pytest.fixture
-def simulator_config(scenario: str) -> SimulatorConfig:
+def simulator_config(scenario: str, paced_clock: PacedClock) -> SimulatorConfig:
     """Three cars (thermic, electric, hybrid), frozen simulated time; override per test.
 
-    The per-second burst limit is off: with the simulated clock frozen every request falls
-    in the same second. The window limit (120 per 60 s) stays on.
+    The limits are the API's and the client's: 120 per 60 s, and the integration's own
+    per-second burst limit, counted on the client's clock (``PacedClock``).
     """
     return SimulatorConfig(
         vehicles=3,
@@ -73,21 +114,10 @@ def simulator_config(scenario: str) -> SimulatorConfig:
         scenario=scenario,
         start_time=START_TIME,
         time_scale=0,
-        burst_limit=0,
+        burst_limit=BURST_LIMIT,
+        burst_clock=paced_clock.monotonic,
         autonomous=False,
         partner_redirect_uris=(HA_REDIRECT,),
-    )
-
-
-@pytest.fixture(autouse=True)
-def lift_burst_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The simulated clock is frozen, so every request falls in the same second.
-
-    Waiting for the per-second burst window would then never end under Home Assistant's
-    frozen test clock; the simulator's burst limit is off too (see ``simulator_config``).
-    """
-    monkeypatch.setattr(
-        "custom_components.psa_connected_car.polling.rate_budgets.BURST_LIMIT", 1000
     )
 
 

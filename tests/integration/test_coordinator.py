@@ -55,13 +55,13 @@ async def test_interval_is_short_while_driving_and_long_when_parked(
     running.sim.start_trip(car, duration_s=600, speed_kmh=60)
     await coordinator.async_refresh()
     assert coordinator.data[car].is_active
-    assert coordinator.update_interval == timedelta(seconds=60)
+    assert coordinator.cadence == timedelta(seconds=60)
 
     running.sim.advance(6 * 3600)
     await coordinator.async_refresh()
     assert not any(car["moving"] for car in running.sim.truth().values())
     assert not any(item.is_active for item in coordinator.data.values())
-    assert coordinator.update_interval == timedelta(minutes=5)
+    assert coordinator.cadence == timedelta(minutes=5)
 
 
 async def test_rate_limited_keeps_data_and_honours_retry_after(

@@ -130,7 +130,7 @@ async def test_pushed_status_change_updates_entities(
     assert calls_when_on == [calls]  # the push alone switched it on
     # A trip: normal polling (now, then every minute) keeps the track; parked again: safety.
     assert coordinator.push_safety_interval is None
-    assert coordinator.update_interval == timedelta(seconds=60)
+    assert coordinator.cadence == timedelta(seconds=60)
     assert api_calls(running)["getVehicleStatus"] == calls["getVehicleStatus"] + 3
     running.sim.advance(3600)
     await settle(hass, running)  # the trip's end is pushed

@@ -112,14 +112,14 @@ async def test_requests_per_car_hour(
     running.sim.advance(12 * 3600)  # every car parks, the electric one is charged
     await coordinator.async_refresh_all()
     assert not any(item.is_active or item.is_charging for item in coordinator.data.values())
-    push_interval = coordinator.update_interval
+    push_interval = coordinator.cadence
     assert push_interval == timedelta(minutes=30)
 
     coordinator.async_set_push_active(None)
-    parked_interval = coordinator.update_interval
+    parked_interval = coordinator.cadence
     running.sim.start_trip(cars(running)[0], duration_s=3600)
     await coordinator.async_refresh()
-    driving_interval = coordinator.update_interval
+    driving_interval = coordinator.cadence
     assert parked_interval is not None
     assert driving_interval is not None
     await settle(hass, running)

@@ -177,3 +177,17 @@ async def test_day_limit_over_http(session: aiohttp.ClientSession) -> None:
         assert response.headers["Retry-After"] == str(86_400 - 600)
         running.sim.advance(86_400 - 600)
         assert (await api.get("/user")).status == 200
+
+
+def test_burst_on_its_own_clock_while_the_window_clock_stands_still() -> None:
+    wall = [0.0]
+    limiter = SlidingWindowLimiter(limit=100, window=60, burst=2, burst_clock=lambda: wall[0])
+    assert limiter.check("c", 5.0).allowed
+    assert limiter.check("c", 5.0).allowed
+    refused = limiter.check("c", 5.0)
+    assert not refused.allowed
+    assert refused.headers["Retry-After"] == "1"
+    wall[0] = 1.01  # a second of wall time; the simulated clock has not moved
+    assert limiter.check("c", 5.0).allowed
+    assert limiter.seen("c") == 4
+    assert limiter.seen("other") == 0

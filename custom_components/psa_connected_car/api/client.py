@@ -12,19 +12,17 @@ from yarl import URL
 
 from .brands import Brand
 from .errors import NoDataError
-from .models import Alert, Callback, Maintenance, Monitor, Position, User, Vehicle, VehicleStatus
+from .models import Alert, Callback, Maintenance, Monitor, User, Vehicle, VehicleStatus
 from .monitors import MonitorRequest
 from .paging import MAX_PAGES, PAGE_SIZE, collect_pages
 from .parsers import (
     parse_alerts,
     parse_callback_ref,
     parse_callbacks,
-    parse_last_position,
     parse_maintenance,
     parse_monitor,
     parse_monitors,
     parse_user,
-    parse_vehicle,
     parse_vehicles,
     require_mapping,
 )
@@ -91,18 +89,9 @@ class PsaClient:
         """Every vehicle of the account (all pages)."""
         return await self._collect(self._transport.url(*_VEHICLES), parse_vehicles, "vehicles")
 
-    async def get_vehicle(self, vehicle_id: str) -> Vehicle:
-        """One vehicle; ``NoDataError`` when the account has no such vehicle."""
-        url = self._transport.url(*_VEHICLES, vehicle_id)
-        return parse_vehicle(await self._get(url, "vehicle"))
-
     async def get_status(self, vehicle_id: str) -> VehicleStatus | None:
         """The latest status, or ``None`` when the API has none."""
         return await self._optional(vehicle_id, "status", parse_status)
-
-    async def get_last_position(self, vehicle_id: str) -> Position | None:
-        """The last known position, or ``None`` when unknown."""
-        return await self._optional(vehicle_id, "lastPosition", parse_last_position)
 
     async def get_maintenance(self, vehicle_id: str) -> Maintenance | None:
         """Next-service figures, or ``None`` when the car does not report them."""

@@ -56,6 +56,7 @@ class RateBudget:
         self._blocked_until = float("-inf")
         self._daily_limit: int | None = None
         self._daily_remaining: int | None = None
+        self._taken = 0
 
     @property
     def limit(self) -> int:
@@ -71,6 +72,11 @@ class RateBudget:
     def burst_limit(self) -> int:
         """Requests allowed per second."""
         return self._burst_limit
+
+    @property
+    def taken(self) -> int:
+        """Requests taken from the budget since it was created."""
+        return self._taken
 
     @property
     def daily_remaining(self) -> int | None:
@@ -204,6 +210,7 @@ class RateBudget:
         return delay
 
     def _record(self, now: float) -> None:
+        self._taken += 1
         self._sent.append(now)
         self._burst.append(now)
         if self._daily_remaining is not None and self._daily_remaining > 0:

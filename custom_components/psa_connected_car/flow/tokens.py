@@ -7,7 +7,6 @@ Failures become ``AccountCheckError`` with the form's translation keys.
 from __future__ import annotations
 
 from collections.abc import Awaitable
-import time
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -22,6 +21,7 @@ from ..api import (
     exchange_code,
     refresh_access_token,
 )
+from ..clock import get_clock
 from .account_check import AccountCheckError
 
 TOKEN_MARGIN_S = 60
@@ -41,6 +41,7 @@ async def async_exchange_mobile_code(
     """Trade the pasted code for tokens (with ``expires_at``, as Home Assistant stores them)."""
     session = async_get_clientsession(hass)
     return await _token(
+        hass,
         exchange_code(
             session,
             endpoints.idp_base,
@@ -49,7 +50,7 @@ async def async_exchange_mobile_code(
             code,
             redirect_uri,
             code_verifier,
-        )
+        ),
     )
 
 
@@ -63,11 +64,13 @@ async def async_current_token(
     realm: str | None,
 ) -> dict[str, Any]:
     """``token``, or a refreshed one when it expires within ``TOKEN_MARGIN_S``."""
-    if float(token.get("expires_at", 0)) > time.time() + TOKEN_MARGIN_S:
+    now = get_clock(hass).utcnow().timestamp()
+    if float(token.get("expires_at", 0)) > now + TOKEN_MARGIN_S:
         return token
     session = async_get_clientsession(hass)
     # Like Home Assistant's OAuth helper: what the answer leaves out is kept.
     return token | await _token(
+        hass,
         refresh_access_token(
             session,
             endpoints.idp_base,
@@ -75,11 +78,11 @@ async def async_current_token(
             client_secret,
             str(token.get("refresh_token", "")),
             realm,
-        )
+        ),
     )
 
 
-async def _token(request: Awaitable[dict[str, Any]]) -> dict[str, Any]:
+async def _token(hass: HomeAssistant, request: Awaitable[dict[str, Any]]) -> dict[str, Any]:
     try:
         token = await request
     except InvalidClientError as err:
@@ -92,5 +95,5 @@ async def _token(request: Awaitable[dict[str, Any]]) -> dict[str, Any]:
     except PsaError as err:
         raise AccountCheckError("cannot_connect") from err
     token["expires_in"] = int(token.get("expires_in", 0))
-    token["expires_at"] = time.time() + token["expires_in"]
+    token["expires_at"] = get_clock(hass).utcnow().timestamp() + token["expires_in"]
     return token

@@ -22,7 +22,6 @@ from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.event import async_call_later
 
 from ..api import Alert, PsaClient, PsaError, VehicleStatus, mask_vin
 from ..const import DOMAIN
@@ -215,8 +214,8 @@ class PushManager:
             self._save_vehicles(registration, {*previous, *registration.monitors.values()})
             _LOGGER.warning("Push updates could not be registered, polling instead: %s", err)
             self._fall_back(PushState.FAILED, ISSUE_REGISTRATION_FAILED, {"error": str(err)})
-            self._retry = async_call_later(
-                self.hass, self.retry_interval, HassJob(self._schedule_registration)
+            self._retry = self.coordinator.clock.call_later(
+                self.retry_interval, HassJob(self._schedule_registration)
             )
             return
         self.monitors = registration.monitors
@@ -368,8 +367,8 @@ class PushManager:
                 and vehicle_id not in self._track.watches
             ):
                 check = partial(self._check_silence, vehicle_id, self._track.deliveries[vehicle_id])
-                self._track.watches[vehicle_id] = async_call_later(
-                    self.hass, self.silence_timeout, HassJob(check)
+                self._track.watches[vehicle_id] = self.coordinator.clock.call_later(
+                    self.silence_timeout, HassJob(check)
                 )
 
     @callback

@@ -15,6 +15,7 @@ import logging
 from homeassistant.core import HomeAssistant, callback
 
 from ..api import Alert, PsaError, VehicleStatus
+from ..clock import get_clock
 from ..const import DOMAIN
 from ..coordinator import PsaConfigEntry, PsaCoordinator
 
@@ -37,6 +38,7 @@ class TargetedReads:
     ) -> None:
         """``on_status`` / ``on_alerts`` receive what a read found (active alerts only)."""
         self._hass, self._entry, self._coordinator = hass, entry, coordinator
+        self._clock = get_clock(hass)
         self._on_status, self._on_alerts = on_status, on_alerts
         self._running: set[tuple[str, bool]] = set()
         self._read_at: dict[tuple[str, bool], float] = {}
@@ -45,7 +47,7 @@ class TargetedReads:
     def request(self, vehicle_id: str, *, alerts: bool) -> None:
         """Read the car's alerts (or status) soon, unless a read ran or runs for it."""
         key = (vehicle_id, alerts)
-        now = self._hass.loop.time()
+        now = self._clock.monotonic()
         if key in self._running or now - self._read_at.get(key, -FETCH_COOLDOWN_S) < (
             FETCH_COOLDOWN_S
         ):

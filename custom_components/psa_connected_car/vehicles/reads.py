@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 import logging
-
-from homeassistant.util import dt as dt_util
 
 from ..api import Alert, AuthenticationError, PsaClient, PsaError, RateLimitedError, mask_vin
 from .data import VehicleData
@@ -21,10 +20,16 @@ _LOGGER = logging.getLogger(__name__)
 class CarReads:
     """Reads of one account's cars besides their status."""
 
-    def __init__(self, client: PsaClient, locale: Callable[[], str | None]) -> None:
+    def __init__(
+        self,
+        client: PsaClient,
+        locale: Callable[[], str | None],
+        now: Callable[[], datetime],
+    ) -> None:
         """``locale`` gives the alerts' language (the entry's option) at each read."""
         self._client = client
         self._locale = locale
+        self._now = now
         self._no_data_logged: set[tuple[str, str]] = set()
 
     async def alerts(self, vehicle_id: str) -> tuple[Alert, ...]:
@@ -42,8 +47,9 @@ class CarReads:
         except PsaError as err:
             _LOGGER.debug("Alerts of car %s not read: %s", mask_vin(vehicle.vin), err)
             return read
-        now = dt_util.utcnow()
-        return replace(read, alerts=alerts, alerts_fetched_at=now, alerts_status=read.status)
+        return replace(
+            read, alerts=alerts, alerts_fetched_at=self._now(), alerts_status=read.status
+        )
 
     async def with_maintenance(self, read: VehicleData) -> VehicleData:
         """``read`` with its maintenance read now, or as it was when the read fails."""
@@ -56,7 +62,7 @@ class CarReads:
             _LOGGER.debug("Maintenance of car %s not read: %s", mask_vin(vehicle.vin), err)
             return read
         self.log_no_data_once(read, "maintenance", maintenance is None)
-        return replace(read, maintenance=maintenance, maintenance_fetched_at=dt_util.utcnow())
+        return replace(read, maintenance=maintenance, maintenance_fetched_at=self._now())
 
     def log_no_data_once(self, read: VehicleData, what: str, missing: bool) -> None:
         """Say once (per car and document) that the API has none; again after it had."""
