@@ -26,7 +26,7 @@ from .api import (
     RateLimitedError,
     Vehicle,
     VehicleStatus,
-    mask_vin,
+    decisive_error,
 )
 from .clock import get_clock
 from .const import (
@@ -109,14 +109,6 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
         self._cycle_start = self.clock.utcnow()
 
     # -- public helpers ----------------------------------------------------------------
-
-    def vehicle_labels(self) -> dict[str, str]:
-        """Vehicle id -> a label a person recognises (for the options form)."""
-        labels: dict[str, str] = {}
-        for vid, item in (self.data or {}).items():
-            name = item.vehicle.label or item.vehicle.brand or "Vehicle"
-            labels[vid] = f"{name} ({mask_vin(item.vehicle.vin)})"
-        return labels
 
     @callback
     def async_add_vehicle_listener(
@@ -265,7 +257,7 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
                     if v.id in chosen
                 ]
         except ExceptionGroup as errors:
-            raise _decisive(errors) from None
+            raise decisive_error(errors.exceptions) from None
         read = {task.result().vehicle.id: task.result() for task in tasks}
         return [read.get(v.id) or self._keep(v, previous.get(v.id)) for v in vehicles]
 
@@ -401,14 +393,3 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
         # burst limit would otherwise stretch every period by its own length.
         waited = min(int(spent.total_seconds()), wanted // 2)
         self.update_interval = timedelta(seconds=wanted - max(0, waited))
-
-
-def _decisive(errors: ExceptionGroup[Exception]) -> Exception:
-    """The error that decides how the refresh ends: auth first, then the rate limit."""
-
-    def rank(error: Exception) -> int:
-        if isinstance(error, AuthenticationError):
-            return 0
-        return 1 if isinstance(error, RateLimitedError) else 2
-
-    return min(errors.exceptions, key=rank)

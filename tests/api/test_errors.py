@@ -15,6 +15,7 @@ from custom_components.psa_connected_car.api import (
     PsaError,
     RateLimitedError,
     ServerError,
+    decisive_error,
     mask_vin,
     redact_text,
 )
@@ -115,3 +116,10 @@ def test_codes_and_uuid_are_carried() -> None:
     assert (error.code, error.uuid) == (40400, "494f61d1-472a")
     assert "Maintenance Not Found" in str(error)
     assert "HTTP 499" in str(error_for_response(499, b"", {}))
+
+
+def test_of_errors_raised_together_auth_decides_then_the_rate_limit() -> None:
+    server, limited, auth = ServerError("5xx"), RateLimitedError("429"), AuthenticationError("401")
+    assert decisive_error([server, limited, auth]) is auth
+    assert decisive_error([server, limited]) is limited
+    assert decisive_error([server]) is server

@@ -44,6 +44,7 @@ from .errors import (
     PsaError,
     RateLimitedError,
     ServerError,
+    decisive_error,
 )
 from .models import (
     Alert,
@@ -134,6 +135,7 @@ __all__ = [
     "build_authorize_url",
     "code_challenge_s256",
     "create_ssl_context",
+    "decisive_error",
     "decode_id_token_subject",
     "default_api_base",
     "endpoints_for",

@@ -7,6 +7,8 @@ Messages are scrubbed: no token, secret, VIN, coordinate or e-mail ends up in th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .redact import redact_text
 
 
@@ -93,3 +95,14 @@ class InvalidResponseError(PsaError):
 
 class CertificateError(PsaError):
     """The client certificate, key or CA file could not be loaded."""
+
+
+def decisive_error(errors: Sequence[Exception]) -> Exception:
+    """Of errors raised together, the one that decides the outcome: auth, then rate limit."""
+
+    def rank(error: Exception) -> int:
+        if isinstance(error, AuthenticationError):
+            return 0
+        return 1 if isinstance(error, RateLimitedError) else 2
+
+    return min(errors, key=rank)
