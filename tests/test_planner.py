@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from custom_components.psa_connected_car.api import Charging, Energy, Vehicle, VehicleStatus
+from custom_components.psa_connected_car.api import (
+    Alert,
+    Charging,
+    Energy,
+    Vehicle,
+    VehicleStatus,
+)
 from custom_components.psa_connected_car.polling.planner import (
     alerts_due,
     automatic_cadence,
@@ -102,13 +108,14 @@ def test_a_car_not_read_yet_comes_next_minute_a_failed_one_does_not() -> None:
     assert automatic_cadence([read, failed], PUSH_SAFETY) == PUSH_SAFETY
 
 
-def test_with_push_only_a_charging_battery_keeps_the_parked_cadence() -> None:
+def test_with_push_a_drive_keeps_the_minute_a_charging_battery_the_parked_cadence() -> None:
     driving = _car(moving=True, read_ago=timedelta(0))
+    parked = _car(read_ago=timedelta(0))
     charging = _car(charging="InProgress", read_ago=timedelta(0))
     finished = _car(charging="Finished", read_ago=timedelta(0))
-    assert automatic_cadence([driving], PUSH_SAFETY) == PUSH_SAFETY
-    assert automatic_cadence([driving, finished], PUSH_SAFETY) == PUSH_SAFETY
-    assert automatic_cadence([driving, charging], PUSH_SAFETY) == timedelta(minutes=5)
+    assert automatic_cadence([driving, parked], PUSH_SAFETY) == timedelta(minutes=1)
+    assert automatic_cadence([parked, finished], PUSH_SAFETY) == PUSH_SAFETY
+    assert automatic_cadence([parked, charging], PUSH_SAFETY) == timedelta(minutes=5)
 
 
 def test_without_push_every_cycle_reads_every_car() -> None:
@@ -126,6 +133,13 @@ def test_with_push_a_car_is_due_at_its_own_cadence() -> None:
     assert not due(timedelta(minutes=4), charging="InProgress")
     assert due(timedelta(minutes=5), charging="InProgress")
     assert not due(timedelta(minutes=5), charging="Stopped")
+
+
+def test_with_push_only_the_driving_car_is_read_every_minute() -> None:
+    """Pushes announce trip starts: a parked car waits for its own cadence meanwhile."""
+    assert car_due(_car(moving=True, read_ago=timedelta(minutes=1)), NOW, PUSH_SAFETY)
+    assert not car_due(_car(moving=True, read_ago=timedelta(seconds=20)), NOW, PUSH_SAFETY)
+    assert not car_due(_car(read_ago=timedelta(minutes=1)), NOW, PUSH_SAFETY)
 
 
 def test_costs_decide_how_many_cars_fit() -> None:
@@ -158,6 +172,21 @@ def test_while_driving_alerts_wait_5_minutes() -> None:
     uploaded = replace(driving.status, updated_at=NOW + timedelta(seconds=30))
     assert not alerts_due(_alerts_read(driving, timedelta(minutes=4)), uploaded, NOW)
     assert alerts_due(_alerts_read(driving, timedelta(minutes=5)), uploaded, NOW)
+
+
+def test_with_push_new_alerts_are_pushed_and_only_active_ones_are_polled_to_see_them_end() -> None:
+    parked = _car(read_ago=timedelta(minutes=5))
+    read = _alerts_read(parked, timedelta(minutes=5))
+    assert read.status is not None
+    uploaded = replace(read.status, updated_at=NOW + timedelta(seconds=30))
+    assert alerts_due(read, uploaded, NOW)  # polling: an upload may bring one
+    assert not alerts_due(read, uploaded, NOW, pushed=True)  # the monitor would have
+    alert = Alert("a1", "OilLevelLow", "Warning", True, NOW, None, None)  # noqa: FBT003
+    with_alert = replace(read, alerts=(alert,))
+    assert alerts_due(with_alert, uploaded, NOW, pushed=True)  # to see it end
+    assert alerts_due(_alerts_read(parked, timedelta(hours=1)), uploaded, NOW, pushed=True)
+    assert planned_calls(read, NOW, pushed=True) == 1
+    assert planned_calls(read, NOW) == 2
 
 
 def test_planned_calls_count_alerts_unless_surely_skipped() -> None:

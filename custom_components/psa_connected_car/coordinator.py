@@ -117,6 +117,11 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
         """Call ``listener`` with the ids of cars that appear after setup."""
         return self.vehicles.async_add_listener(listener)
 
+    @property
+    def push_active(self) -> bool:
+        """Whether pushes arrive (their alerts monitor included)."""
+        return self.push_safety_interval is not None
+
     @callback
     def async_set_push_active(self, safety_interval: timedelta | None) -> None:
         """While pushes arrive, poll only at ``safety_interval``; ``None`` restores polling."""
@@ -306,7 +311,8 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
         waiting = [v for v in vehicles if car_due(previous.get(v.id), now, safety)]
         ordered = [v.id for v in sorted(waiting, key=staleness)]
         due = {v.id for v in waiting if self._maintenance_due(previous.get(v.id))}
-        costs = {v.id: planned_calls(previous.get(v.id), now) for v in waiting}
+        pushed = self.push_active
+        costs = {v.id: planned_calls(previous.get(v.id), now, pushed=pushed) for v in waiting}
         chosen, with_maintenance = plan_cycle(ordered, due, self._calls_available(), costs)
         return set(chosen), with_maintenance
 
@@ -356,7 +362,7 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
             self._reads.log_no_data_once(base, "status", status is None)
             read = replace(base, status=status, available=True, refreshed_at=self.clock.utcnow())
             # The cycle's start, as planned: a car due a second later waits for the next.
-            if alerts_due(base, status, self._cycle_start):
+            if alerts_due(base, status, self._cycle_start, pushed=self.push_active):
                 read = await self._reads.with_alerts(read)
             else:
                 read = replace(read, alerts_status=status)

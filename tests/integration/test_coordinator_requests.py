@@ -128,11 +128,13 @@ async def test_a_car_not_read_yet_is_read_at_the_next_minute(
     """With many cars the first cycles cannot read them all: no 5 or 30 min wait for those."""
     entry, _running = setup_integration
     coordinator = _coordinator(entry)
-    car = next(iter(coordinator.data))
     every_car_read = dict(coordinator.data)
     for item in every_car_read.values():
         assert item.refreshed_at is not None
-    waiting = {**every_car_read, car: replace(every_car_read[car], refreshed_at=None)}
+    # The parked cars only: while a car drives, its minute wins whatever the others do.
+    parked = {vid: item for vid, item in every_car_read.items() if not item.is_active}
+    car = next(iter(parked))
+    waiting = {**parked, car: replace(parked[car], refreshed_at=None)}
     failed = {**waiting, car: replace(waiting[car], available=False)}
     push_safety = timedelta(minutes=30)
 
@@ -152,6 +154,8 @@ async def test_with_push_a_charging_battery_is_still_read_every_5_minutes(
 ) -> None:
     entry, _running = setup_integration
     coordinator = _coordinator(entry)
+    # The parked cars only: while a car drives, its minute wins whatever the others do.
+    coordinator.data = {vid: item for vid, item in coordinator.data.items() if not item.is_active}
     charging = {vid: item for vid, item in coordinator.data.items() if item.is_charging}
     assert len(charging) == 1  # the electric car of the default scenario
     push_safety = timedelta(minutes=30)

@@ -5,6 +5,7 @@ The simulator delivers real HTTP POSTs to Home Assistant's webhook (see ``push_s
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 import logging
 
@@ -128,14 +129,40 @@ async def test_pushed_status_change_updates_entities(
 
     assert hass.states.get(moving).state == STATE_ON  # type: ignore[union-attr]
     assert calls_when_on == [calls]  # the push alone switched it on
-    # A trip: normal polling (now, then every minute) keeps the track; parked again: safety.
-    assert coordinator.push_safety_interval is None
+    # A trip: every car is read now, then the driving car every minute (push stays on);
+    # parked again: safety polling.
+    assert coordinator.push_safety_interval == timedelta(minutes=30)
     assert coordinator.cadence == timedelta(seconds=60)
     assert api_calls(running)["getVehicleStatus"] == calls["getVehicleStatus"] + 3
     running.sim.advance(3600)
     await settle(hass, running)  # the trip's end is pushed
     assert hass.states.get(moving).state == STATE_OFF  # type: ignore[union-attr]
     assert coordinator.push_safety_interval == timedelta(minutes=30)
+
+
+async def test_while_one_car_drives_push_keeps_the_parked_cars_at_their_own_cadence(
+    hass: HomeAssistant, push_setup: Setup
+) -> None:
+    """Pushes announce trip starts: a parked car need not be read every minute meanwhile."""
+    _entry, running = push_setup
+    driver, *parked = cars(running)
+    coordinator = _coordinator(push_setup)
+    running.sim.start_trip(driver, duration_s=1800, speed_kmh=50)
+    await settle(hass, running)  # the pushed trip start reads every car once
+    assert coordinator.data[driver].is_active
+    read_at = {car: coordinator.data[car].refreshed_at for car in cars(running)}
+
+    for _ in range(3):  # a minute later, three times (the driver's last read made older)
+        running.sim.advance(60)
+        item = coordinator.data[driver]
+        assert item.refreshed_at is not None
+        a_minute_ago = replace(item, refreshed_at=item.refreshed_at - timedelta(seconds=61))
+        coordinator.data = {**coordinator.data, driver: a_minute_ago}
+        await coordinator.async_refresh()
+        assert coordinator.data[driver].refreshed_at != a_minute_ago.refreshed_at
+
+    assert coordinator.cadence == timedelta(seconds=60)
+    assert all(coordinator.data[car].refreshed_at == read_at[car] for car in parked)
 
 
 async def test_reload_reuses_the_registration(hass: HomeAssistant, push_setup: Setup) -> None:

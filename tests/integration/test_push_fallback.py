@@ -104,9 +104,10 @@ async def test_a_car_driving_without_pushes_falls_back_to_polling(
     running.sim.raise_alert(car, "OilLevelLow", "Warning")
     await settle(hass, running)
     assert push_issue(hass, entry) is None
-    assert coordinator.push_safety_interval is None  # still driving
+    assert coordinator.push_safety_interval == SAFETY  # push again: the planner does the rest
+    assert coordinator.cadence == timedelta(seconds=60)  # still driving
     await _park(hass, push_setup)
-    assert coordinator.push_safety_interval == SAFETY
+    assert coordinator.cadence == SAFETY
 
 
 async def test_a_late_push_keeps_push_active(hass: HomeAssistant, push_setup: Setup) -> None:

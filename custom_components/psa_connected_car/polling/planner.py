@@ -66,29 +66,36 @@ def plan_cycle(
     return chosen, set(with_maintenance[: max(0, spare)])
 
 
-def alerts_due(known: VehicleData, status: VehicleStatus | None, now: datetime) -> bool:
+def alerts_due(
+    known: VehicleData, status: VehicleStatus | None, now: datetime, *, pushed: bool = False
+) -> bool:
     """Whether to read the car's alerts along with this ``status``.
 
     Alerts start and end with an upload of the car: without one there is nothing new.
     While it drives the car uploads every half minute, so alerts are read at most every
     ``ALERTS_WHILE_DRIVING`` then. And at least every ``ALERTS_RECHECK_INTERVAL``, in case
-    the API does not tie alerts to uploads as closely as its documents suggest.
+    the API does not tie alerts to uploads as closely as its documents suggest. When
+    ``pushed``, the alerts monitor delivers new alerts: a car with none active needs only
+    that hourly re-check; one with active alerts is read as without push, to see them end.
     """
     fetched = known.alerts_fetched_at
     if fetched is None or now - fetched >= ALERTS_RECHECK_INTERVAL:
         return True
+    if pushed and not known.alerts:
+        return False
     if known.is_active and now - fetched < ALERTS_WHILE_DRIVING:
         return False
     return status is None or status.updated_at is None or status != known.alerts_status
 
 
-def planned_calls(known: VehicleData | None, now: datetime) -> int:
+def planned_calls(known: VehicleData | None, now: datetime, *, pushed: bool = False) -> int:
     """Requests to plan for the car: its status, and its alerts unless surely not due.
 
     The alerts are surely skipped when even an unknown status (``None``) would not make
-    them due: only a driving car whose alerts were read recently.
+    them due: a driving car whose alerts were read recently, or, with push, a car without
+    active alerts whose alerts were read within the hour.
     """
-    if known is not None and not alerts_due(known, None, now):
+    if known is not None and not alerts_due(known, None, now, pushed=pushed):
         return CALLS_PER_VEHICLE_CYCLE - 1
     return CALLS_PER_VEHICLE_CYCLE
 
@@ -97,28 +104,33 @@ def automatic_cadence(cars: Iterable[VehicleData], push_safety: timedelta | None
     """Time from one cycle's start to the next's, for the automatic policy.
 
     A car the budget has not reached yet (not one that failed) is read at the next minute;
-    otherwise a minute while a car drives and 5 minutes parked. With push, changes of state
-    arrive by themselves and the safety interval applies, but pushes do not announce
-    levels: a charging battery keeps the parked cadence.
+    otherwise a minute while a car drives (pushes say a trip started and ended, not where
+    the car is) and 5 minutes parked. With push, a parked account needs only the safety
+    interval, but pushes do not announce levels: a charging battery keeps the parked cadence.
     """
     items = list(cars)
     if any(item.refreshed_at is None and item.available for item in items):
         return ACTIVE_INTERVAL
-    wanted = ACTIVE_INTERVAL if any(item.is_active for item in items) else PARKED_INTERVAL
+    if any(item.is_active for item in items):
+        return ACTIVE_INTERVAL
     if push_safety is None:
-        return wanted
+        return PARKED_INTERVAL
     charging = any(item.is_charging for item in items)
-    return max(wanted, PARKED_INTERVAL if charging else push_safety)
+    return max(PARKED_INTERVAL, PARKED_INTERVAL if charging else push_safety)
 
 
 def car_due(known: VehicleData | None, now: datetime, push_safety: timedelta | None) -> bool:
     """Whether a cycle should read this car.
 
     Without push, every cycle reads every car: a parked car read at the driving cadence
-    shows its own trip start sooner. With push, a car is read at the safety interval, a
-    charging one at the parked cadence.
+    shows its own trip start sooner. With push, which announces trip starts, a driving car
+    is read every minute, a charging one at the parked cadence and the others at the
+    safety interval, whatever the other cars do.
     """
     if push_safety is None or known is None or known.refreshed_at is None:
         return True
-    cadence = PARKED_INTERVAL if known.is_charging else push_safety
+    if known.is_active:
+        cadence = ACTIVE_INTERVAL
+    else:
+        cadence = PARKED_INTERVAL if known.is_charging else push_safety
     return now - known.refreshed_at + DUE_TOLERANCE >= cadence

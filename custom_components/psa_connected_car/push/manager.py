@@ -98,6 +98,7 @@ class PushManager:
         self._registering = False
         self._register_again = False
         self._applying = False
+        self._driving = False
         self._reads = TargetedReads(hass, entry, coordinator, self._read_status, self._read_alerts)
         self._unknown = LogOnce(_LOGGER)
 
@@ -262,17 +263,17 @@ class PushManager:
 
     @callback
     def _plan_polling(self) -> None:
-        """Parked fleet: safety polling only. A car driving: normal polling for its track.
+        """Safety polling while pushes arrive; a trip start asks for a read now.
 
-        Our monitors push changes, not positions along a trip; a trip start (pushed or
-        polled) asks for a read now, or the pending safety timer would hold it back.
+        Our monitors push changes, not positions along a trip: the planner reads a driving
+        car every minute, the others at their own cadence. The pending safety timer would
+        hold that first read back, hence the request at a trip start (pushed or polled).
         """
         driving = any(item.is_active for item in (self.coordinator.data or {}).values())
-        wanted = None if driving else self.safety_interval
-        if wanted == self.coordinator.push_safety_interval:
-            return
-        self.coordinator.async_set_push_active(wanted)
-        if driving:
+        started, self._driving = driving and not self._driving, driving
+        if self.coordinator.push_safety_interval != self.safety_interval:
+            self.coordinator.async_set_push_active(self.safety_interval)
+        if started:
             self.entry.async_create_background_task(
                 self.hass, self.coordinator.async_request_refresh(), f"{DOMAIN} push trip"
             )
