@@ -45,8 +45,8 @@ from .events.alerts import AlertEventDispatcher
 from .polling.planner import (
     alerts_due,
     automatic_cadence,
-    calls_for_cycle,
     car_due,
+    cycle_calls_available,
     minimum_interval_s,
     plan_cycle,
     planned_calls,
@@ -313,18 +313,10 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
         due = {v.id for v in waiting if self._maintenance_due(previous.get(v.id))}
         pushed = self.push_active
         costs = {v.id: planned_calls(previous.get(v.id), now, pushed=pushed) for v in waiting}
-        chosen, with_maintenance = plan_cycle(ordered, due, self._calls_available(), costs)
+        chosen, with_maintenance = plan_cycle(
+            ordered, due, cycle_calls_available(self.client.rate_budget, self.cadence), costs
+        )
         return set(chosen), with_maintenance
-
-    def _calls_available(self) -> int:
-        budget = self.client.rate_budget
-        interval = self.cadence.total_seconds()
-        wanted = calls_for_cycle(budget.limit, budget.window_s, interval, budget.limit)
-        # Paced by the burst limit, a cycle also gets the slots that leave the window
-        # meanwhile: the previous cycle's, sent one cadence earlier at the same pace.
-        pacing_s = wanted / budget.burst_limit
-        available = budget.available_within(pacing_s)
-        return calls_for_cycle(budget.limit, budget.window_s, interval, available)
 
     def _maintenance_due(self, known: VehicleData | None) -> bool:
         fetched = known.maintenance_fetched_at if known else None

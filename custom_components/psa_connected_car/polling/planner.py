@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence, Set
 from datetime import datetime, timedelta
 import math
 
-from ..api import VehicleStatus
+from ..api import RateBudget, VehicleStatus
 from ..const import (
     ACTIVE_INTERVAL,
     ALERTS_RECHECK_INTERVAL,
@@ -40,6 +40,18 @@ def calls_for_cycle(limit: int, window_s: float, interval_s: float, remaining: i
     per_window = int(limit * BUDGET_SHARE)
     share = int(per_window * interval_s / window_s)
     return min(share, per_window, remaining)
+
+
+def cycle_calls_available(budget: RateBudget, cadence: timedelta) -> int:
+    """Requests the next cycle may send from ``budget``, cycles ``cadence`` apart.
+
+    Paced by the burst limit, a cycle also gets the slots that leave the window meanwhile:
+    the previous cycle's, sent one cadence earlier at the same pace.
+    """
+    interval = cadence.total_seconds()
+    wanted = calls_for_cycle(budget.limit, budget.window_s, interval, budget.limit)
+    available = budget.available_within(wanted / budget.burst_limit)
+    return calls_for_cycle(budget.limit, budget.window_s, interval, available)
 
 
 def plan_cycle(
