@@ -183,7 +183,10 @@ def test_with_push_new_alerts_are_pushed_and_only_active_ones_are_polled_to_see_
     assert not alerts_due(read, uploaded, NOW, pushed=True)  # the monitor would have
     alert = Alert("a1", "OilLevelLow", "Warning", True, NOW, None, None)  # noqa: FBT003
     with_alert = replace(read, alerts=(alert,))
-    assert alerts_due(with_alert, uploaded, NOW, pushed=True)  # to see it end
+    assert not alerts_due(with_alert, uploaded, NOW, pushed=True)  # read 5 minutes ago
+    read_long_ago = replace(_alerts_read(parked, timedelta(minutes=30)), alerts=(alert,))
+    assert alerts_due(read_long_ago, uploaded, NOW, pushed=True)  # to see it end
+    assert not alerts_due(read_long_ago, read_long_ago.status, NOW, pushed=True)  # no upload
     assert alerts_due(_alerts_read(parked, timedelta(hours=1)), uploaded, NOW, pushed=True)
     assert planned_calls(read, NOW, pushed=True) == 1
     assert planned_calls(read, NOW) == 2

@@ -39,6 +39,8 @@ ALERTS_RECHECK_INTERVAL: Final = timedelta(hours=1)
 """Alerts are read with every new upload of the car, and at least this often."""
 ALERTS_WHILE_DRIVING: Final = timedelta(minutes=5)
 """While driving (an upload every half minute), alerts are read at most this often."""
+ALERTS_WITH_PUSH: Final = timedelta(minutes=30)
+"""With push (new alerts are pushed), active alerts are read at most this often, to see them end."""
 VEHICLE_LIST_INTERVAL: Final = timedelta(hours=12)
 BUDGET_SHARE: Final = 0.8
 """Never plan more than this share of the API's rate limit."""

@@ -106,6 +106,7 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
         self.cadence = PARKED_INTERVAL
         """Time from the start of one cycle to the start of the next."""
         self._read_all = False
+        self._alerts_pushed = False
         self._cycle_start = self.clock.utcnow()
 
     # -- public helpers ----------------------------------------------------------------
@@ -307,11 +308,13 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
             return known.refreshed_at or never if known else never
 
         now, safety = self._cycle_start, None if self._read_all else self._push_safety()
+        # Asked for (a refresh request, a trip start): alerts too, as without push.
+        self._alerts_pushed = self.push_active and not self._read_all
         self._read_all = False
         waiting = [v for v in vehicles if car_due(previous.get(v.id), now, safety)]
         ordered = [v.id for v in sorted(waiting, key=staleness)]
         due = {v.id for v in waiting if self._maintenance_due(previous.get(v.id))}
-        pushed = self.push_active
+        pushed = self._alerts_pushed
         costs = {v.id: planned_calls(previous.get(v.id), now, pushed=pushed) for v in waiting}
         chosen, with_maintenance = plan_cycle(
             ordered, due, cycle_calls_available(self.client.rate_budget, self.cadence), costs
@@ -354,7 +357,7 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
             self._reads.log_no_data_once(base, "status", status is None)
             read = replace(base, status=status, available=True, refreshed_at=self.clock.utcnow())
             # The cycle's start, as planned: a car due a second later waits for the next.
-            if alerts_due(base, status, self._cycle_start, pushed=self.push_active):
+            if alerts_due(base, status, self._cycle_start, pushed=self._alerts_pushed):
                 read = await self._reads.with_alerts(read)
             else:
                 read = replace(read, alerts_status=status)

@@ -11,6 +11,7 @@ from ..const import (
     ACTIVE_INTERVAL,
     ALERTS_RECHECK_INTERVAL,
     ALERTS_WHILE_DRIVING,
+    ALERTS_WITH_PUSH,
     BUDGET_SHARE,
     CALLS_PER_VEHICLE_CYCLE,
     PARKED_INTERVAL,
@@ -88,12 +89,13 @@ def alerts_due(
     ``ALERTS_WHILE_DRIVING`` then. And at least every ``ALERTS_RECHECK_INTERVAL``, in case
     the API does not tie alerts to uploads as closely as its documents suggest. When
     ``pushed``, the alerts monitor delivers new alerts: a car with none active needs only
-    that hourly re-check; one with active alerts is read as without push, to see them end.
+    that hourly re-check; one with active alerts is read with an upload at most every
+    ``ALERTS_WITH_PUSH``, to see them end.
     """
     fetched = known.alerts_fetched_at
     if fetched is None or now - fetched >= ALERTS_RECHECK_INTERVAL:
         return True
-    if pushed and not known.alerts:
+    if pushed and (not known.alerts or now - fetched < ALERTS_WITH_PUSH):
         return False
     if known.is_active and now - fetched < ALERTS_WHILE_DRIVING:
         return False
