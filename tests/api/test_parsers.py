@@ -11,7 +11,6 @@ from custom_components.psa_connected_car.api import (
     parse_alert,
     parse_alerts,
     parse_callbacks,
-    parse_last_position,
     parse_maintenance,
     parse_monitor,
     parse_monitors,
@@ -99,7 +98,7 @@ def test_position_tolerates_missing_parts() -> None:
     assert position.altitude_m is None
     assert position.heading_deg is None
     assert parse_position("nope") is None
-    assert parse_last_position({"geometry": {}}) is None
+    assert parse_position({"geometry": {}}) is None
 
 
 def test_maintenance_and_misspelling() -> None:

@@ -17,8 +17,8 @@ from custom_components.psa_connected_car.api import (
     EnergyKind,
     Motorization,
     PrivacyState,
-    parse_last_position,
     parse_maintenance,
+    parse_position,
     parse_status,
     parse_user,
     parse_vehicle,
@@ -103,7 +103,7 @@ def test_maintenance_files(name: str, doc: dict[str, Any]) -> None:
 
 def test_last_position_file() -> None:
     ((name, doc),) = _load("__lastPosition_")
-    position = parse_last_position(doc)
+    position = parse_position(doc)
     assert position is not None, name
     longitude, latitude, altitude = doc["geometry"]["coordinates"]
     assert (position.longitude, position.latitude, position.altitude_m) == (

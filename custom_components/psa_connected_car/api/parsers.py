@@ -134,11 +134,6 @@ def parse_position(doc: object) -> Position | None:
     )
 
 
-def parse_last_position(doc: object) -> Position | None:
-    """``GET /user/vehicles/{id}/lastPosition``."""
-    return parse_position(require_mapping(doc, "position"))
-
-
 def parse_maintenance(doc: object) -> Maintenance:
     """``GET /user/vehicles/{id}/maintenance`` (also the misspelled older field)."""
     data = require_mapping(doc, "maintenance")
