@@ -7,12 +7,13 @@ from datetime import timedelta
 from unittest.mock import PropertyMock, patch
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN, Platform
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN, EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
 
 from custom_components.psa_connected_car.api import Vehicle, VehicleStatus, parse_status
+from custom_components.psa_connected_car.sensor import SENSORS
 from custom_components.psa_connected_car.vehicles.data import VehicleData
 from simulator.identities import DEMO_USER
 from simulator.testing import RunningSimulator
@@ -159,3 +160,12 @@ def test_picture_is_a_web_address() -> None:
     vehicle = Vehicle("v", "VIN", None, None, None, pictures=("junk", "https://x.invalid/a.png"))
     assert VehicleData(vehicle=vehicle).picture == "https://x.invalid/a.png"
     assert VehicleData(vehicle=Vehicle("v", "VIN", None, None, None)).picture is None
+
+
+def test_engine_and_battery_details_are_diagnostic() -> None:
+    """Few people want engine temperatures: diagnostic and disabled until enabled."""
+    by_key = {description.key: description for description in SENSORS}
+    for key in ("coolant_temperature", "oil_temperature", "battery_12v"):
+        assert by_key[key].entity_category is EntityCategory.DIAGNOSTIC
+        assert by_key[key].entity_registry_enabled_default is False
+    assert by_key["battery_health"].entity_category is EntityCategory.DIAGNOSTIC
