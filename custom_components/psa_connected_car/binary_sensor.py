@@ -14,7 +14,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api.models import PrivacyState, VehicleStatus
+from .api.models import Door, PrivacyState, VehicleStatus
 from .coordinator import PsaConfigEntry
 from .entity import (
     PsaEntity,
@@ -62,7 +62,39 @@ def _plugged(data: VehicleData) -> bool | None:
     return data.charging.plugged if data.charging is not None else None
 
 
+def _door_open(door: Door) -> Callable[[VehicleData], bool | None]:
+    return from_status(lambda status: status.door_open(door))
+
+
+DOOR_KEYS: dict[Door, str] = {
+    Door.DRIVER: "driver_door",
+    Door.PASSENGER: "passenger_door",
+    Door.REAR_LEFT: "rear_left_door",
+    Door.REAR_RIGHT: "rear_right_door",
+    Door.TRUNK: "trunk",
+    Door.REAR_WINDOW: "rear_window",
+    Door.ROOF_WINDOW: "roof_window",
+}
+"""Each opening the API reports → key of its binary sensor."""
+WINDOWS = frozenset({Door.REAR_WINDOW, Door.ROOF_WINDOW})
+
+
+def _door(door: Door) -> PsaBinarySensorDescription:
+    """Whether one door, the boot or a window is open; created when the car reports it."""
+    value_fn = _door_open(door)
+    return PsaBinarySensorDescription(
+        key=DOOR_KEYS[door],
+        translation_key=DOOR_KEYS[door],
+        device_class=(
+            BinarySensorDeviceClass.WINDOW if door in WINDOWS else BinarySensorDeviceClass.DOOR
+        ),
+        value_fn=value_fn,
+        exists_fn=reported(value_fn),
+    )
+
+
 _moving = from_status(lambda status: status.moving)
+_alarm = from_status(lambda status: status.alarm_active)
 _doors = from_status(_unlocked)
 _climate = from_status(lambda status: status.preconditioning_on)
 _privacy_mode = from_status(_privacy)
@@ -112,6 +144,13 @@ BINARY_SENSORS: tuple[PsaBinarySensorDescription, ...] = (
         device_class=BinarySensorDeviceClass.LOCK,
         value_fn=_doors,
         exists_fn=reported(_doors),
+    ),
+    *(_door(door) for door in Door),
+    PsaBinarySensorDescription(
+        key="alarm",
+        translation_key="alarm",
+        value_fn=_alarm,
+        exists_fn=reported(_alarm),
     ),
     PsaBinarySensorDescription(
         key="charging",

@@ -90,6 +90,8 @@ COUNTRY_LANGUAGES: Final[dict[str, str]] = {
     "tr": "tr",
 }
 DEFAULT_COUNTRY: Final = "fr"
+IMPERIAL_ROAD_COUNTRIES: Final = frozenset({"gb"})
+"""Countries whose roads count in miles: their sensors suggest miles and mph."""
 ALERT_LOCALES: Final = ("en-GB", "fr-FR", "de-DE", "it-IT", "es-ES", "nl-NL", "pt-PT", "pl-PL")
 """The alert languages, spelled as the API wants them."""
 

@@ -66,6 +66,12 @@ class PsaDeviceTracker(PsaEntity, TrackerEntity):
         return None
 
     @property
+    def entity_picture(self) -> str | None:
+        """The car's picture from the brand's servers, when the API gives one."""
+        data = self.vehicle_data
+        return data.picture if data is not None else None
+
+    @property
     def latitude(self) -> float | None:
         """Latitude of the last shared position."""
         current = position(self.vehicle_data)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from homeassistant.components.sensor import SensorDeviceClass
+from homeassistant.const import UnitOfEnergyDistance, UnitOfLength, UnitOfSpeed
 from homeassistant.core import callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
@@ -17,7 +19,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api.brands import BRANDS, brand_of_vehicle
 from .api.models import Vehicle, VehicleStatus
-from .const import CONF_BRAND, DOMAIN, MANUFACTURER_FALLBACK
+from .const import CONF_BRAND, CONF_COUNTRY, DOMAIN, IMPERIAL_ROAD_COUNTRIES, MANUFACTURER_FALLBACK
 from .coordinator import PsaConfigEntry, PsaCoordinator
 from .vehicles.data import VehicleData
 
@@ -64,6 +66,27 @@ class PsaEntityDescription(EntityDescription):
 
     exists_fn: Callable[[VehicleData], bool]
     available_fn: Callable[[VehicleData], bool] = has_status
+
+
+IMPERIAL_ROAD_UNITS: dict[str, str] = {
+    SensorDeviceClass.DISTANCE: UnitOfLength.MILES,
+    SensorDeviceClass.SPEED: UnitOfSpeed.MILES_PER_HOUR,
+    SensorDeviceClass.ENERGY_DISTANCE: UnitOfEnergyDistance.MILES_PER_KILO_WATT_HOUR,
+}
+"""Units road signs use where distances are in miles (the native units stay metric)."""
+
+
+def suggested_units(entry: PsaConfigEntry, device_class: str | None) -> str | None:
+    """The unit a sensor of this device class suggests for the entry's country.
+
+    Miles, mph and miles per kWh for a UK account, nothing (Home Assistant's unit
+    system decides) elsewhere. Fuel consumption stays in l/100 km: Home Assistant has
+    no device class that converts it to mpg.
+    """
+    country = str(entry.data.get(CONF_COUNTRY) or "").lower()
+    if country not in IMPERIAL_ROAD_COUNTRIES or device_class is None:
+        return None
+    return IMPERIAL_ROAD_UNITS.get(device_class)
 
 
 def manufacturer_name(vehicle: Vehicle, entry_brand: str | None = None) -> str:

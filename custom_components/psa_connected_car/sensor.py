@@ -25,8 +25,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
-from .api.models import ChargingStatus, Energy
-from .coordinator import PsaConfigEntry
+from .api.models import ChargingMode, ChargingStatus, Energy
+from .coordinator import PsaConfigEntry, PsaCoordinator
 from .entity import (
     PsaEntity,
     PsaEntityDescription,
@@ -36,6 +36,7 @@ from .entity import (
     has_maintenance,
     has_status,
     reported,
+    suggested_units,
 )
 from .vehicles.data import VehicleData
 
@@ -49,6 +50,13 @@ CHARGING_STATUSES: dict[str, str] = {
     ChargingStatus.FINISHED: "finished",
 }
 """API charging status → state of the charging status sensor."""
+
+CHARGING_MODES: dict[str, str] = {
+    ChargingMode.NO: "not_charging",
+    ChargingMode.SLOW: "slow",
+    ChargingMode.QUICK: "quick",
+}
+"""API charging mode → state of the charging mode sensor."""
 
 type SensorValue = StateType | datetime
 
@@ -79,6 +87,12 @@ def charging_status(data: VehicleData) -> str | None:
     if charging is None or charging.status is None:
         return None
     return CHARGING_STATUSES.get(charging.status)
+
+
+def charging_mode(data: VehicleData) -> str | None:
+    """The charging mode as an option of the enum sensor (``None`` when unknown)."""
+    charging = data.charging
+    return CHARGING_MODES.get(charging.mode) if charging and charging.mode else None
 
 
 def charging_end_time(data: VehicleData) -> datetime | None:
@@ -137,6 +151,24 @@ def _distance(
     )
 
 
+def _engine_temperature(
+    key: str, value_fn: Callable[[VehicleData], float | None]
+) -> PsaSensorDescription:
+    """A thermic engine temperature: diagnostic, and of interest to few."""
+    return PsaSensorDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.TEMPERATURE,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=value_fn,
+        exists_fn=reported(value_fn),
+    )
+
+
 _fuel_level = _fuel(lambda energy: energy.level_pct)
 _battery_level = _electric(lambda energy: energy.level_pct)
 _fuel_range = _fuel(lambda energy: energy.autonomy_km)
@@ -149,7 +181,10 @@ def _charging_rate(data: VehicleData) -> float | None:
     return data.charging.rate_kmh if data.charging is not None else None
 
 
-_battery_voltage = from_status(lambda status: status.battery_voltage)
+_battery_12v = from_status(lambda status: status.battery_12v_pct)
+_battery_health = _electric(lambda energy: energy.health_pct)
+_coolant_temperature = from_status(lambda status: status.coolant_temperature_c)
+_oil_temperature = from_status(lambda status: status.oil_temperature_c)
 _outside_temperature = from_status(lambda status: status.outside_temperature_c)
 _speed = from_status(lambda status: status.speed_kmh)
 _last_update = from_status(lambda status: status.updated_at)
@@ -242,9 +277,36 @@ SENSORS: tuple[PsaSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
-        value_fn=_battery_voltage,
-        exists_fn=reported(_battery_voltage),
+        value_fn=_battery_12v,
+        exists_fn=reported(_battery_12v),
     ),
+    PsaSensorDescription(
+        key="battery_health",
+        translation_key="battery_health",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=_battery_health,
+        exists_fn=reported(_battery_health),
+    ),
+    PsaSensorDescription(
+        key="charging_mode",
+        translation_key="charging_mode",
+        device_class=SensorDeviceClass.ENUM,
+        options=sorted(set(CHARGING_MODES.values())),
+        value_fn=charging_mode,
+        exists_fn=_has_charging,
+    ),
+    PsaSensorDescription(
+        key="next_delayed_charge",
+        translation_key="next_delayed_charge",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda data: data.next_delayed_charge_at,
+        exists_fn=_has_charging,
+    ),
+    _engine_temperature("coolant_temperature", _coolant_temperature),
+    _engine_temperature("oil_temperature", _oil_temperature),
     PsaSensorDescription(
         key="outside_temperature",
         translation_key="outside_temperature",
@@ -289,6 +351,15 @@ class PsaSensor(PsaEntity, SensorEntity):
     """A sensor of one car."""
 
     entity_description: PsaSensorDescription
+
+    def __init__(
+        self, coordinator: PsaCoordinator, vehicle_id: str, description: PsaSensorDescription
+    ) -> None:
+        """Bind the sensor to a car; miles and mph are suggested where roads use them."""
+        super().__init__(coordinator, vehicle_id, description)
+        unit = suggested_units(coordinator.config_entry, description.device_class)
+        if unit is not None:
+            self._attr_suggested_unit_of_measurement = unit
 
     @property
     def native_value(self) -> SensorValue:

@@ -34,7 +34,7 @@ POSITION_DESPITE_PRIVACY = "position_despite_privacy"
 USER_WITHOUT_ID = "user_without_id"
 """``/user`` carries no ``id``, and its cars under ``_embedded.vehicles`` (lower case)."""
 UPPER_CASE_ENUMS = "upper_case_enums"
-"""Enum values (ignition, privacy, charging status, locks, severity) in capitals."""
+"""Enum values (ignition, privacy, alarm, charging, locks, doors, severity) in capitals."""
 
 IMPLAUSIBLE_CAPACITY_WH = 46_000
 IMPLAUSIBLE_RESIDUAL_WH = 2_048
@@ -124,17 +124,21 @@ def _add_placeholder_fuel(doc: Json) -> None:
 
 
 def _upper_enums(doc: Json) -> None:
-    for path in (("ignition", "type"), ("privacy", "state"), ("service", "type")):
+    paths = (("ignition", "type"), ("privacy", "state"), ("service", "type"))
+    for path in (*paths, ("alarm", "status", "activation")):
         block = _dig(doc, *path[:-1])
         if block is not None and isinstance(block.get(path[-1]), str):
             block[path[-1]] = block[path[-1]].upper()
     doors = doc.get("doorsState")
     if doors is not None:
         doors["lockedStates"] = [state.upper() for state in doors.get("lockedStates", [])]
+        for opening in doors.get("opening", []):
+            opening["state"] = opening["state"].upper()
     for energy in [*doc.get("energies", []), *_as_list(doc.get("energy"))]:
         charging = _dig(energy, "extension", "electric", "charging") or energy.get("charging")
         if charging is not None:
             charging["status"] = charging["status"].upper()
+            charging["chargingMode"] = charging["chargingMode"].upper()
 
 
 def _dig(value: Any, *path: str) -> Any:

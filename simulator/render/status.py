@@ -5,7 +5,7 @@ from __future__ import annotations
 from simulator.clock import iso_duration
 from simulator.render.common import Json, link, snapshot_feature, stamp
 from simulator.render.realworld import bend_status
-from simulator.world.vehicle import Snapshot, Vehicle
+from simulator.world.vehicle import Snapshot, Vehicle, delayed_charge_wait_s
 
 DOORS = ("Driver", "Passenger", "RearLeft", "RearRight", "Trunk")
 MISSING_IN_QUIRKS = ("kinetic", "environment", "battery", "doorsState", "safety")
@@ -52,9 +52,8 @@ def status_document(vehicle: Vehicle, api_base: str) -> Json:
         "luminosity": {"createdAt": at, "day": snap.daylight},
     }
     doc["drivingBehavior"] = {"createdAt": at, "mode": "Eco" if vehicle.index % 2 else "Normal"}
-    doc["alarm"] = {
-        "status": {"createdAt": at, "activation": "Active" if snap.locked else "Inactive"}
-    }
+    armed = snap.locked and not snap.moving
+    doc["alarm"] = {"status": {"createdAt": at, "activation": "Active" if armed else "Inactive"}}
     if "missing_blocks" in vehicle.quirks:
         for key in MISSING_IN_QUIRKS:
             doc.pop(key, None)
@@ -117,13 +116,15 @@ def charging(vehicle: Vehicle, snap: Snapshot) -> Json:
     remaining = iso_duration(snap.charge_remaining_s)
     if numbers_as_strings and snap.charge_remaining_s == 0:
         remaining = "0"
+    delayed_s = delayed_charge_wait_s(snap.at, snap.plugged, snap.charging_status)
+    delayed = "0" if numbers_as_strings and delayed_s == 0 else iso_duration(delayed_s)
     return {
         "plugged": snap.plugged,
         "status": snap.charging_status,
         "remainingTime": remaining,
         "chargingRate": snap.charging_rate_kmh,
         "chargingMode": snap.charging_mode,
-        "nextDelayedTime": "0" if numbers_as_strings else "PT0S",
+        "nextDelayedTime": delayed,
         "type": "Full",
     }
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, time, timedelta
 import random
 
 from simulator.brands import Brand, Model
 from simulator.world.alerts import AlertRecord
 
 TELEMETRY_KEPT = 30
+DELAYED_CHARGE_START = time(22, 30)
+"""A plugged car that is not charging waits for this (UTC) time of the off-peak tariff."""
 
 
 @dataclass
@@ -24,6 +26,16 @@ class TripPlan:
     wiggle_deg: float = 0.0
     wiggle_left_km: float = 0.0
     distance_km: float = 0.0
+
+
+def delayed_charge_wait_s(at: datetime, plugged: bool, charging_status: str) -> float:
+    """Seconds from ``at`` until the delayed charge starts (0: none scheduled)."""
+    if not plugged or charging_status == "InProgress":
+        return 0.0
+    start = datetime.combine(at.date(), DELAYED_CHARGE_START, tzinfo=at.tzinfo)
+    if start <= at:
+        start += timedelta(days=1)
+    return (start - at).total_seconds()
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from simulator.clock import SimClock, iso
 from simulator.world import physics
 from simulator.world.alerts import ALERT_TYPES, SEVERITIES, AlertRecord
 from simulator.world.fleet import MOTORIZATIONS, build_fleet, new_vehicle
-from simulator.world.vehicle import Vehicle
+from simulator.world.vehicle import Vehicle, delayed_charge_wait_s
 
 PRIVACY_STATES = ("None", "Geolocation", "Full")
 UploadHook = Callable[[Vehicle], None]
@@ -173,6 +173,12 @@ def truth_of(vehicle: Vehicle) -> dict[str, Any]:
         "moving": snap.moving,
         "ignition": snap.ignition,
         "charging_status": snap.charging_status,
+        "charging_mode": snap.charging_mode,
+        "next_delayed_charge_s": delayed_charge_wait_s(snap.at, snap.plugged, snap.charging_status),
+        "open_doors": list(snap.open_doors),
+        "battery_12v": snap.battery_12v,
+        "coolant_temp": snap.coolant_temp,
+        "oil_temp": snap.oil_temp,
         "locked": snap.locked,
         "privacy": snap.privacy,
         "maintenance_days": snap.maintenance_days,

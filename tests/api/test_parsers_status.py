@@ -36,7 +36,7 @@ def test_full_status() -> None:
     assert status.speed_kmh == 0
     assert status.ignition == "Stop"
     assert status.doors_locked is True
-    assert status.battery_voltage == 87.5
+    assert status.battery_12v_pct == 87.5
     assert status.outside_temperature_c == 14.5
     assert status.preconditioning_status == "Disabled"
     assert status.privacy_state == "None"

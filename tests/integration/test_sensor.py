@@ -260,7 +260,7 @@ def _charging_data(status: str | None, remaining: timedelta | None) -> VehicleDa
         speed_kmh=None,
         ignition=None,
         doors_locked=None,
-        battery_voltage=None,
+        battery_12v_pct=None,
         outside_temperature_c=None,
         preconditioning_status=None,
         privacy_state=None,

@@ -46,6 +46,40 @@ class ChargingStatus(StrEnum):
     FINISHED = "Finished"
 
 
+class ChargingMode(StrEnum):
+    """``charging.chargingMode``: how fast the battery charges (``No`` while it does not)."""
+
+    NO = "No"
+    SLOW = "Slow"
+    QUICK = "Quick"
+
+
+class DoorOpening(StrEnum):
+    """``state`` of a ``doorsState.opening[]`` item."""
+
+    OPEN = "Open"
+    CLOSED = "Closed"
+
+
+class Door(StrEnum):
+    """``identifier`` of a ``doorsState.opening[]`` item."""
+
+    DRIVER = "Driver"
+    PASSENGER = "Passenger"
+    REAR_LEFT = "RearLeft"
+    REAR_RIGHT = "RearRight"
+    TRUNK = "Trunk"
+    REAR_WINDOW = "RearWindow"
+    ROOF_WINDOW = "RoofWindow"
+
+
+class AlarmActivation(StrEnum):
+    """``alarm.status.activation``: whether the anti-theft alarm is armed."""
+
+    ACTIVE = "Active"
+    INACTIVE = "Inactive"
+
+
 class PrivacyState(StrEnum):
     """``privacy.state``: what the car keeps to itself."""
 
@@ -109,6 +143,10 @@ class Charging:
     """A ``ChargingStatus`` when the API's value is one, else the raw text."""
     remaining_time: timedelta | None
     rate_kmh: float | None
+    mode: str | None = None
+    """A ``ChargingMode`` when the API's value is one, else the raw text."""
+    next_delayed_in: timedelta | None = None
+    """Time from the report to the next delayed (scheduled) charge; ``None`` when none is set."""
 
     @property
     def in_progress(self) -> bool | None:
@@ -125,6 +163,8 @@ class Energy:
     autonomy_km: float | None
     charging: Charging | None
     updated_at: datetime | None
+    health_pct: float | None = None
+    """Traction battery state of health (its capacity against a new one)."""
 
 
 @dataclass(frozen=True)
@@ -141,13 +181,19 @@ class VehicleStatus:
     ignition: str | None
     """An ``Ignition`` when the API's value is one, else the raw text."""
     doors_locked: bool | None
-    battery_voltage: float | None
+    battery_12v_pct: float | None
+    """State of the 12 V battery: the catalog documents a percentage, not volts."""
     outside_temperature_c: float | None
     preconditioning_status: str | None
     privacy_state: str | None
     """A ``PrivacyState`` when the API's value is one, else the raw text."""
     service_type: str | None
     """A ``Motorization`` when the API's value is one, else the raw text."""
+    door_openings: tuple[tuple[str, bool], ...] = ()
+    """Each reported door (a ``Door`` when known) with whether it is open."""
+    alarm_active: bool | None = None
+    coolant_temperature_c: float | None = None
+    oil_temperature_c: float | None = None
     odometer_held: bool = field(default=False, compare=False)
     """``odometer_km`` is an earlier reading kept in place of a bad one (not an API field)."""
 
@@ -156,6 +202,10 @@ class VehicleStatus:
         """Heating or air conditioning of the parked car runs; ``None`` while unknown."""
         state = self.preconditioning_status
         return None if state is None else state.casefold() in PRECONDITIONING_ON
+
+    def door_open(self, door: str) -> bool | None:
+        """Whether one door is open; ``None`` while the car does not report it."""
+        return dict(self.door_openings).get(door)
 
     @property
     def engine_running(self) -> bool | None:

@@ -13,6 +13,8 @@ CO2_EMISSION_UNKNOWN = -1.0
 """``co2EmissionEstimated`` value meaning "not computed"."""
 SCORE_UNKNOWN = 999999.0
 """Eco-driving ``score`` value meaning "not computed"."""
+ENGINE_TEMPERATURE_UNKNOWN = 215.0
+"""Coolant or oil ``temp`` value real cars send for "no reading"."""
 
 _ISO_RE = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})"

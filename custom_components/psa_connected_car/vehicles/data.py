@@ -70,6 +70,16 @@ class VehicleData:
         return bool(self.charging_in_progress)
 
     @property
+    def next_delayed_charge_at(self) -> datetime | None:
+        """When the next delayed charge starts, counted from the time the car reported it."""
+        status, charging = self.status, self.charging
+        if status is None or charging is None or charging.next_delayed_in is None:
+            return None
+        electric = status.electric
+        reported_at = (electric.updated_at if electric else None) or status.updated_at
+        return reported_at + charging.next_delayed_in if reported_at is not None else None
+
+    @property
     def service_due(self) -> bool | None:
         """Service due or overdue; ``None`` while the maintenance document says nothing."""
         return self.maintenance.service_due if self.maintenance is not None else None
@@ -78,6 +88,14 @@ class VehicleData:
     def critical_alert(self) -> bool:
         """One of the active alerts is critical."""
         return any(alert.critical for alert in self.alerts)
+
+    @property
+    def picture(self) -> str | None:
+        """The car's first picture with a web address (others are not shown)."""
+        return next(
+            (url for url in self.vehicle.pictures if url.startswith(("https://", "http://"))),
+            None,
+        )
 
     @property
     def position(self) -> Position | None:
