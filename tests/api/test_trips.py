@@ -12,6 +12,7 @@ import pytest
 
 from custom_components.psa_connected_car.api import (
     PsaClient,
+    TripFigures,
     parse_trip,
     parse_trips,
     trip_figures,
@@ -27,6 +28,12 @@ TRIP_FILES = sorted(REALWORLD.glob("*trips*.json")) if REALWORLD.is_dir() else [
 
 def _trip(**fields: Any) -> dict[str, Any]:
     return {"id": "t1", "startedAt": "2026-09-12T09:49:48Z", **fields}
+
+
+def _figures(doc: dict[str, Any]) -> TripFigures:
+    trip = parse_trip(doc)
+    assert trip is not None
+    return trip_figures(trip)
 
 
 def test_spec_units_are_read_as_sent() -> None:
@@ -79,19 +86,15 @@ def test_implausible_figures_are_not_shown() -> None:
         distance=40.0,
         energyConsumptions=[{"type": "Fuel", "consumption": 5000.0}],
     )
-    figures = trip_figures(parse_trip(doc))  # type: ignore[arg-type]
+    figures = _figures(doc)
     assert figures.distance_km is None  # 2400 km/h
     assert figures.average_speed_kmh is None
     assert figures.fuel_used_l is None
-    short = trip_figures(
-        parse_trip(
-            _trip(
-                duration=197,
-                distance=0.2,
-                energyConsumptions=[{"type": "Fuel", "consumption": 0.05}],
-            )
+    short = _figures(
+        _trip(
+            duration=197, distance=0.2, energyConsumptions=[{"type": "Fuel", "consumption": 0.05}]
         )
-    )  # type: ignore[arg-type]
+    )
     assert short.distance_km == 0.2
     assert short.fuel_used_l is None  # too short for a meaningful consumption
 
@@ -104,7 +107,9 @@ def test_a_faulted_trip_is_flagged_and_never_zero_km() -> None:
         faults=[{"fault": "DataLacking", "cause": "GeoPrivacy"}],
     )
     trip = parse_trip(doc)
-    assert trip is not None and trip.finished and trip.incomplete
+    assert trip is not None
+    assert trip.finished
+    assert trip.incomplete
     figures = trip_figures(trip)
     assert figures.incomplete
     assert figures.faults == ("DataLacking:GeoPrivacy",)
@@ -119,16 +124,20 @@ def test_odd_documents_never_raise(doc: object) -> None:
     trips = parse_trips(doc if isinstance(doc, list) else [doc])
     for trip in trips:
         figures = trip_figures(trip)
-        assert figures.distance_km is None and figures.duration_s is None
+        assert figures.distance_km is None
+        assert figures.duration_s is None
 
 
 def test_done_flag_and_its_absence() -> None:
     running_trip = parse_trip(_trip(done=False, duration=1038, distance=5.5))
     old_trip = parse_trip(_trip(duration=724, distance=6.2))
     bare = parse_trip(_trip())
-    assert running_trip is not None and not running_trip.finished
-    assert old_trip is not None and old_trip.finished
-    assert bare is not None and not bare.finished
+    assert running_trip is not None
+    assert not running_trip.finished
+    assert old_trip is not None
+    assert old_trip.finished
+    assert bare is not None
+    assert not bare.finished
 
 
 @pytest.mark.skipif(not TRIP_FILES, reason=f"no real-world trip bodies at {REALWORLD}")
@@ -156,7 +165,8 @@ async def test_trips_from_the_simulator_newest_after_a_time(
     running.sim.start_trip(vehicle_id, 600, 60)
     running.sim.advance(900)
     newer = await client.get_trips(vehicle_id, started_after=every[-1].started_at)
-    assert len(newer) == 1 and newer[0].finished
+    assert len(newer) == 1
+    assert newer[0].finished
     truth = running.sim.truth()[vehicle_id]["last_trip"]
     figures = trip_figures(newer[0])
     assert figures.trip_id == truth["id"]
