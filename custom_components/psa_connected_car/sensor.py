@@ -37,6 +37,7 @@ from .entity import (
     has_status,
     reported,
 )
+from .trip_sensors import trip_sensors
 from .vehicles.data import VehicleData
 
 PARALLEL_UPDATES = 0
@@ -273,6 +274,7 @@ SENSORS: tuple[PsaSensorDescription, ...] = (
         value_fn=_last_update,
         exists_fn=reported(_last_update),
     ),
+    *trip_sensors(PsaSensorDescription),
 )
 
 

@@ -1,0 +1,168 @@
+"""When to read a car's trips, what was seen last (kept across restarts), and announcing them.
+
+Trips are read only when one has ended: the car was driving (ignition on or moving) and
+now is not, seen by a poll or a push, or it was driving when Home Assistant stopped. The
+read asks only for trips started after the last finished one seen. The first read of a
+car learns its last trip without announcing it; each later finished trip is announced
+once. The last trip seen lives in a ``Store`` of the entry, not in the entry's data:
+it changes after every trip, and the entry's data is configuration whose updates wake
+its listeners.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, fields, replace
+from datetime import datetime, timedelta
+import logging
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.storage import Store
+
+from ..api import (
+    AuthenticationError,
+    PsaClient,
+    PsaError,
+    RateLimitedError,
+    Trip,
+    TripFigures,
+    mask_vin,
+    parse_timestamp,
+    trip_figures,
+)
+from ..const import DOMAIN
+from ..events.trips import async_fire_trip_ended
+from .data import VehicleData
+
+_LOGGER = logging.getLogger(__name__)
+STORAGE_VERSION = 1
+SAVE_DELAY_S = 5
+FIRST_LOOKBACK = timedelta(days=7)
+"""The first read of a car looks this far back for its last trip (not its whole history)."""
+_TIMES = ("started_at", "ended_at")
+
+
+def figures_to_store(figures: TripFigures) -> dict[str, Any]:
+    """``figures`` as JSON."""
+    stored = asdict(figures)
+    for key in _TIMES:
+        moment = stored[key]
+        stored[key] = moment.isoformat() if moment is not None else None
+    stored["faults"] = list(figures.faults)
+    return stored
+
+
+def figures_from_store(stored: object) -> TripFigures | None:
+    """Figures stored by ``figures_to_store``; ``None`` for anything else."""
+    if not isinstance(stored, Mapping):
+        return None
+    try:
+        values = {item.name: stored[item.name] for item in fields(TripFigures)}
+        for key in _TIMES:
+            values[key] = parse_timestamp(values[key])
+        values["faults"] = tuple(str(fault) for fault in values["faults"])
+        return TripFigures(**values)
+    except KeyError, TypeError:
+        return None
+
+
+class TripReads:
+    """The trips of one account's cars."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry[Any],
+        client: PsaClient,
+        device_id: Callable[[str], str | None],
+    ) -> None:
+        """Keep what was seen in the entry's own store."""
+        self._hass = hass
+        self._client = client
+        self._device_id = device_id
+        self._store: Store[dict[str, Any]] = Store(
+            hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}.trips"
+        )
+        self._cars: dict[str, dict[str, Any]] | None = None
+
+    async def _async_cars(self) -> dict[str, dict[str, Any]]:
+        if self._cars is None:
+            stored = await self._store.async_load()
+            cars = stored.get("cars") if isinstance(stored, dict) else None
+            self._cars = {
+                str(vid): dict(car)
+                for vid, car in (cars.items() if isinstance(cars, dict) else ())
+                if isinstance(car, dict)
+            }
+        return self._cars
+
+    @staticmethod
+    @callback
+    def after_push(before: VehicleData, pushed: VehicleData) -> VehicleData:
+        """``pushed`` marked for a trip read when the push says the car stopped driving."""
+        if before.is_active and pushed.status is not None and not pushed.is_active:
+            return replace(pushed, trip_unread=True)
+        return pushed
+
+    async def with_trips(self, before: VehicleData, read: VehicleData) -> VehicleData:
+        """``read`` with its last trip, read now when one has ended (or never was read)."""
+        cars = await self._async_cars()
+        vehicle = read.vehicle
+        car = cars.setdefault(vehicle.id, {})
+        was_driving = before.is_active if before.status is not None else bool(car.get("driving"))
+        if car.get("driving") != read.is_active:
+            car["driving"] = read.is_active
+            self._save()
+        last = before.last_trip or figures_from_store(car.get("figures"))
+        ended = before.trip_unread or (was_driving and not read.is_active)
+        if read.is_active or (not ended and "seen" in car):
+            return replace(read, last_trip=last, trip_unread=before.trip_unread)
+        since = parse_timestamp(car.get("seen")) if "seen" in car else _lookback(read)
+        try:
+            trips = await self._client.get_trips(vehicle.id, started_after=since)
+        except AuthenticationError, RateLimitedError:
+            raise
+        except PsaError as err:
+            _LOGGER.debug("Trips of car %s not read: %s", mask_vin(vehicle.vin), err)
+            return replace(read, last_trip=last, trip_unread=True)
+        finished = [trip for trip in trips if trip.finished and trip.started_at is not None]
+        if finished:
+            last = self._seen(read, car, finished, announce="seen" in car)
+        car.setdefault("seen", _iso(since))
+        # At once, not later: a restart right after an announcement must not repeat it.
+        await self._store.async_save({"cars": cars})
+        return replace(read, last_trip=last, trip_unread=False)
+
+    def _seen(
+        self, read: VehicleData, car: dict[str, Any], finished: list[Trip], *, announce: bool
+    ) -> TripFigures:
+        """Remember the newest of ``finished`` and announce each (unless ``announce`` is off)."""
+        newest = finished[-1]
+        figures = trip_figures(newest)
+        car["seen"] = _iso(newest.started_at)
+        car["figures"] = figures_to_store(figures)
+        if announce:
+            status = read.status
+            allowed = status is not None and not status.position_hidden
+            base = {"device_id": self._device_id(read.vehicle.vin), "vehicle_id": read.vehicle.id}
+            for trip in finished:
+                found = figures if trip is newest else trip_figures(trip)
+                async_fire_trip_ended(self._hass, base, trip, found, positions_allowed=allowed)
+        return figures
+
+    def _save(self) -> None:
+        cars = self._cars or {}
+        self._store.async_delay_save(lambda: {"cars": cars}, SAVE_DELAY_S)
+
+
+def _lookback(read: VehicleData) -> datetime | None:
+    """Where the first read of a car starts: a while before its last upload (the car's clock)."""
+    status = read.status
+    moment = (status.updated_at if status is not None else None) or read.refreshed_at
+    return moment - FIRST_LOOKBACK if moment is not None else None
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None

@@ -1,0 +1,150 @@
+"""Trips against the simulator: read when one ends, shown, announced once, kept across restarts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import async_capture_events
+
+from custom_components.psa_connected_car.const import DOMAIN, EVENT_TRIP_ENDED
+from custom_components.psa_connected_car.coordinator import PsaCoordinator
+from simulator.identities import DEMO_USER
+from simulator.testing import RunningSimulator
+
+Setup = tuple[ConfigEntry, RunningSimulator]
+FIRED = "psa_connected_car_test_trip_fired"
+TRIPS = "getTripsByVehicle"
+
+
+def _coordinator(entry: ConfigEntry) -> PsaCoordinator:
+    coordinator: PsaCoordinator = entry.runtime_data.coordinator
+    return coordinator
+
+
+def _trip_reads(running: RunningSimulator) -> int:
+    return int(running.sim.stats()["requests"].get(TRIPS, 0))
+
+
+def _state(hass: HomeAssistant, vin: str, key: str) -> Any:
+    entity_id = er.async_get(hass).async_get_entity_id(Platform.SENSOR, DOMAIN, f"{vin}_{key}")
+    assert entity_id is not None, key
+    state = hass.states.get(entity_id)
+    assert state is not None
+    return state
+
+
+async def _trigger(hass: HomeAssistant, entry: ConfigEntry, vin: str) -> str:
+    device = dr.async_get(hass).async_get_device_by_identifier((DOMAIN, vin), entry.entry_id)
+    assert device is not None
+    automation = {
+        "triggers": {
+            "platform": "device",
+            "domain": DOMAIN,
+            "device_id": device.id,
+            "type": "trip_ended",
+        },
+        "actions": {
+            "event": FIRED,
+            "event_data": {"distance": "{{ trigger.event.data.distance_km }}"},
+        },
+    }
+    assert await async_setup_component(hass, "automation", {"automation": [automation]})
+    await hass.async_block_till_done()
+    return device.id
+
+
+async def _drive(
+    hass: HomeAssistant, coordinator: PsaCoordinator, running: RunningSimulator, car: str
+) -> None:
+    """A 10-minute trip at 60 km/h, seen driving by one poll and parked by the next."""
+    running.sim.start_trip(car, duration_s=600, speed_kmh=60)
+    await coordinator.async_refresh()
+    assert coordinator.data[car].is_active
+    running.sim.advance(900)
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+
+
+async def test_a_finished_trip_is_shown_and_announced_once(
+    hass: HomeAssistant, setup_integration: Setup
+) -> None:
+    entry, running = setup_integration
+    coordinator = _coordinator(entry)
+    car = running.sim.vehicles_of(DEMO_USER)[0]
+    vin = coordinator.data[car].vehicle.vin
+    device_id = await _trigger(hass, entry, vin)
+    events = async_capture_events(hass, EVENT_TRIP_ENDED)
+    fired = async_capture_events(hass, FIRED)
+    before = _trip_reads(running)
+
+    await _drive(hass, coordinator, running, car)
+
+    truth = running.sim.truth()[car]["last_trip"]
+    assert _trip_reads(running) == before + 1
+    assert float(_state(hass, vin, "last_trip_distance").state) == pytest.approx(
+        truth["distance_km"], abs=0.05
+    )
+    duration_min = float(_state(hass, vin, "last_trip_duration").state)
+    assert duration_min == pytest.approx(truth["duration_s"] / 60, abs=0.5)
+    speed = float(_state(hass, vin, "last_trip_average_speed").state)
+    assert speed == pytest.approx(truth["avg_speed_kmh"], rel=0.05)
+    fuel = float(_state(hass, vin, "last_trip_fuel_used").state)
+    assert fuel == pytest.approx(truth["fuel_l"], abs=0.01)
+    per_100 = float(_state(hass, vin, "last_trip_fuel_consumption").state)
+    assert per_100 == pytest.approx(truth["fuel_l"] / truth["distance_km"] * 100, rel=0.05)
+    assert _state(hass, vin, "last_trip_distance").attributes["incomplete"] is False
+    assert [event.data["trip_id"] for event in events] == [truth["id"]]
+    assert events[0].data["device_id"] == device_id
+    assert events[0].data["start_position"] is not None
+    assert len(fired) == 1
+
+    await coordinator.async_refresh()  # parked, nothing new: no read, no event
+    assert _trip_reads(running) == before + 1
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert len(events) == 1
+    assert len(fired) == 1
+    assert _trip_reads(running) == before + 1  # the last trip seen survived the restart
+    assert float(_state(hass, vin, "last_trip_distance").state) == pytest.approx(
+        truth["distance_km"], abs=0.05
+    )
+
+
+async def test_no_trip_read_while_parked(hass: HomeAssistant, setup_integration: Setup) -> None:
+    entry, running = setup_integration
+    coordinator = _coordinator(entry)
+    running.sim.advance(3600)  # the demo hybrid ends its starting trip
+    await coordinator.async_refresh()
+    before = _trip_reads(running)
+    for _ in range(5):
+        running.sim.advance(600)
+        await coordinator.async_refresh()
+    assert _trip_reads(running) == before
+
+
+async def test_a_trip_under_privacy_is_announced_incomplete_without_positions(
+    hass: HomeAssistant, setup_integration: Setup
+) -> None:
+    entry, running = setup_integration
+    coordinator = _coordinator(entry)
+    car = running.sim.vehicles_of(DEMO_USER)[1]
+    vin = coordinator.data[car].vehicle.vin
+    events = async_capture_events(hass, EVENT_TRIP_ENDED)
+    running.sim.privacy(car, "Geolocation")
+    running.sim.advance(60)
+
+    await _drive(hass, coordinator, running, car)
+
+    assert len(events) == 1
+    assert events[0].data["incomplete"] is True
+    assert events[0].data["faults"] == ["DataLacking:GeoPrivacy"]
+    assert "start_position" not in events[0].data
+    attributes = _state(hass, vin, "last_trip_distance").attributes
+    assert attributes["incomplete"] is True
+    assert float(_state(hass, vin, "last_trip_electric_energy").state) > 0
