@@ -148,3 +148,38 @@ async def test_a_trip_under_privacy_is_announced_incomplete_without_positions(
     attributes = _state(hass, vin, "last_trip_distance").attributes
     assert attributes["incomplete"] is True
     assert float(_state(hass, vin, "last_trip_electric_energy").state) > 0
+
+
+async def test_a_trip_that_ends_while_home_assistant_is_stopped_is_announced(
+    hass: HomeAssistant, setup_integration: Setup
+) -> None:
+    entry, running = setup_integration
+    coordinator = _coordinator(entry)
+    car = running.sim.vehicles_of(DEMO_USER)[0]
+    events = async_capture_events(hass, EVENT_TRIP_ENDED)
+    running.sim.start_trip(car, duration_s=600, speed_kmh=60)
+    await coordinator.async_refresh()
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    running.sim.advance(900)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert [event.data["trip_id"] for event in events] == [
+        running.sim.truth()[car]["last_trip"]["id"]
+    ]
+
+
+async def test_unreadable_stored_trips_are_ignored(
+    hass: HomeAssistant, setup_integration: Setup, hass_storage: dict[str, Any]
+) -> None:
+    entry, running = setup_integration
+    car = running.sim.vehicles_of(DEMO_USER)[0]
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    hass_storage[f"{DOMAIN}.{entry.entry_id}.trips"] = {
+        "version": 1,
+        "data": {"cars": {"gone": "not a car", car: {"seen": 5, "figures": {"trip_id": 1}}}},
+    }
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    coordinator = _coordinator(entry)
+    assert coordinator.data[car].available
+    assert coordinator.data[car].last_trip is None

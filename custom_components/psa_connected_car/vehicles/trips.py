@@ -38,7 +38,6 @@ from .data import VehicleData
 
 _LOGGER = logging.getLogger(__name__)
 STORAGE_VERSION = 1
-SAVE_DELAY_S = 5
 FIRST_LOOKBACK = timedelta(days=7)
 """The first read of a car looks this far back for its last trip (not its whole history)."""
 _TIMES = ("started_at", "ended_at")
@@ -114,7 +113,8 @@ class TripReads:
         was_driving = before.is_active if before.status is not None else bool(car.get("driving"))
         if car.get("driving") != read.is_active:
             car["driving"] = read.is_active
-            self._save()
+            # Written now (twice a trip): an entry reloaded mid-trip must know it drove.
+            await self._async_save()
         last = before.last_trip or figures_from_store(car.get("figures"))
         ended = before.trip_unread or (was_driving and not read.is_active)
         if read.is_active or (not ended and "seen" in car):
@@ -132,7 +132,7 @@ class TripReads:
             last = self._seen(read, car, finished, announce="seen" in car)
         car.setdefault("seen", _iso(since))
         # At once, not later: a restart right after an announcement must not repeat it.
-        await self._store.async_save({"cars": cars})
+        await self._async_save()
         return replace(read, last_trip=last, trip_unread=False)
 
     def _seen(
@@ -152,9 +152,8 @@ class TripReads:
                 async_fire_trip_ended(self._hass, base, trip, found, positions_allowed=allowed)
         return figures
 
-    def _save(self) -> None:
-        cars = self._cars or {}
-        self._store.async_delay_save(lambda: {"cars": cars}, SAVE_DELAY_S)
+    async def _async_save(self) -> None:
+        await self._store.async_save({"cars": self._cars or {}})
 
 
 def _lookback(read: VehicleData) -> datetime | None:
