@@ -62,95 +62,109 @@ def trip_details(data: VehicleData) -> Mapping[str, Any]:
     return {"incomplete": trip.incomplete, "faults": list(trip.faults)}
 
 
+_MEASURED: tuple[tuple[str, Callable[[TripFigures], TripValue], dict[str, Any]], ...] = (
+    (
+        "last_trip_distance",
+        lambda trip: trip.distance_km,
+        {
+            "device_class": SensorDeviceClass.DISTANCE,
+            "native_unit_of_measurement": UnitOfLength.KILOMETERS,
+            "state_class": SensorStateClass.MEASUREMENT,
+            "suggested_display_precision": 1,
+            "attr_fn": trip_details,
+        },
+    ),
+    (
+        "last_trip_duration",
+        lambda trip: trip.duration_s,
+        {
+            "device_class": SensorDeviceClass.DURATION,
+            "native_unit_of_measurement": UnitOfTime.SECONDS,
+            "suggested_unit_of_measurement": UnitOfTime.MINUTES,
+            "state_class": SensorStateClass.MEASUREMENT,
+            "suggested_display_precision": 0,
+        },
+    ),
+    (
+        "last_trip_average_speed",
+        lambda trip: trip.average_speed_kmh,
+        {
+            "device_class": SensorDeviceClass.SPEED,
+            "native_unit_of_measurement": UnitOfSpeed.KILOMETERS_PER_HOUR,
+            "state_class": SensorStateClass.MEASUREMENT,
+            "suggested_display_precision": 0,
+        },
+    ),
+    (
+        "last_trip_fuel_used",
+        lambda trip: trip.fuel_used_l,
+        {
+            "device_class": SensorDeviceClass.VOLUME,
+            "native_unit_of_measurement": UnitOfVolume.LITERS,
+            "suggested_display_precision": 2,
+            "exists_fn": _has_fuel,
+        },
+    ),
+    (
+        "last_trip_fuel_consumption",
+        lambda trip: trip.fuel_l_per_100km,
+        {
+            "native_unit_of_measurement": LITRES_PER_100_KM,
+            "state_class": SensorStateClass.MEASUREMENT,
+            "suggested_display_precision": 1,
+            "exists_fn": _has_fuel,
+        },
+    ),
+    (
+        "last_trip_electric_energy",
+        lambda trip: trip.electric_used_kwh,
+        {
+            "device_class": SensorDeviceClass.ENERGY,
+            "native_unit_of_measurement": UnitOfEnergy.KILO_WATT_HOUR,
+            "suggested_display_precision": 2,
+            "exists_fn": _has_battery,
+        },
+    ),
+    (
+        "last_trip_electric_consumption",
+        lambda trip: trip.electric_kwh_per_100km,
+        {
+            "device_class": SensorDeviceClass.ENERGY_DISTANCE,
+            "native_unit_of_measurement": UnitOfEnergyDistance.KILO_WATT_HOUR_PER_100_KM,
+            "state_class": SensorStateClass.MEASUREMENT,
+            "suggested_display_precision": 1,
+            "exists_fn": _has_battery,
+        },
+    ),
+    (
+        "last_trip_electric_share",
+        lambda trip: trip.electric_share_pct,
+        {
+            "native_unit_of_measurement": PERCENTAGE,
+            "state_class": SensorStateClass.MEASUREMENT,
+            "suggested_display_precision": 0,
+            "exists_fn": _is_hybrid,
+        },
+    ),
+    (
+        "last_trip_start",
+        lambda trip: trip.started_at,
+        {"device_class": SensorDeviceClass.TIMESTAMP},
+    ),
+    ("last_trip_end", lambda trip: trip.ended_at, {"device_class": SensorDeviceClass.TIMESTAMP}),
+)
+"""Key (also the translation key), the figure shown, and the description's other fields."""
+
+
 def trip_sensors[D](describe: Callable[..., D]) -> tuple[D, ...]:
     """The last-trip descriptions, built by the sensor platform's description class."""
-
-    def measured(key: str, value: Callable[[TripFigures], TripValue], **fields: Any) -> D:
-        return describe(
+    return tuple(
+        describe(
             key=key,
             translation_key=key,
             value_fn=_trip(value),
-            exists_fn=fields.pop("exists_fn", has_trip),
             available_fn=has_trip,
-            **fields,
+            **{"exists_fn": has_trip, **fields},
         )
-
-    return (
-        measured(
-            "last_trip_distance",
-            lambda trip: trip.distance_km,
-            device_class=SensorDeviceClass.DISTANCE,
-            native_unit_of_measurement=UnitOfLength.KILOMETERS,
-            state_class=SensorStateClass.MEASUREMENT,
-            suggested_display_precision=1,
-            attr_fn=trip_details,
-        ),
-        measured(
-            "last_trip_duration",
-            lambda trip: trip.duration_s,
-            device_class=SensorDeviceClass.DURATION,
-            native_unit_of_measurement=UnitOfTime.SECONDS,
-            suggested_unit_of_measurement=UnitOfTime.MINUTES,
-            state_class=SensorStateClass.MEASUREMENT,
-            suggested_display_precision=0,
-        ),
-        measured(
-            "last_trip_average_speed",
-            lambda trip: trip.average_speed_kmh,
-            device_class=SensorDeviceClass.SPEED,
-            native_unit_of_measurement=UnitOfSpeed.KILOMETERS_PER_HOUR,
-            state_class=SensorStateClass.MEASUREMENT,
-            suggested_display_precision=0,
-        ),
-        measured(
-            "last_trip_fuel_used",
-            lambda trip: trip.fuel_used_l,
-            device_class=SensorDeviceClass.VOLUME,
-            native_unit_of_measurement=UnitOfVolume.LITERS,
-            suggested_display_precision=2,
-            exists_fn=_has_fuel,
-        ),
-        measured(
-            "last_trip_fuel_consumption",
-            lambda trip: trip.fuel_l_per_100km,
-            native_unit_of_measurement=LITRES_PER_100_KM,
-            state_class=SensorStateClass.MEASUREMENT,
-            suggested_display_precision=1,
-            exists_fn=_has_fuel,
-        ),
-        measured(
-            "last_trip_electric_energy",
-            lambda trip: trip.electric_used_kwh,
-            device_class=SensorDeviceClass.ENERGY,
-            native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
-            suggested_display_precision=2,
-            exists_fn=_has_battery,
-        ),
-        measured(
-            "last_trip_electric_consumption",
-            lambda trip: trip.electric_kwh_per_100km,
-            device_class=SensorDeviceClass.ENERGY_DISTANCE,
-            native_unit_of_measurement=UnitOfEnergyDistance.KILO_WATT_HOUR_PER_100_KM,
-            state_class=SensorStateClass.MEASUREMENT,
-            suggested_display_precision=1,
-            exists_fn=_has_battery,
-        ),
-        measured(
-            "last_trip_electric_share",
-            lambda trip: trip.electric_share_pct,
-            native_unit_of_measurement=PERCENTAGE,
-            state_class=SensorStateClass.MEASUREMENT,
-            suggested_display_precision=0,
-            exists_fn=_is_hybrid,
-        ),
-        measured(
-            "last_trip_start",
-            lambda trip: trip.started_at,
-            device_class=SensorDeviceClass.TIMESTAMP,
-        ),
-        measured(
-            "last_trip_end",
-            lambda trip: trip.ended_at,
-            device_class=SensorDeviceClass.TIMESTAMP,
-        ),
+        for key, value, fields in _MEASURED
     )

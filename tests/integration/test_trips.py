@@ -11,6 +11,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.psa_connected_car.const import DOMAIN, EVENT_TRIP_ENDED
 from custom_components.psa_connected_car.coordinator import PsaCoordinator
@@ -183,3 +184,32 @@ async def test_unreadable_stored_trips_are_ignored(
     coordinator = _coordinator(entry)
     assert coordinator.data[car].available
     assert coordinator.data[car].last_trip is None
+
+
+@pytest.mark.usefixtures("frozen")
+async def test_trip_sensors_snapshot(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    setup_integration: Setup,
+) -> None:
+    """The last-trip entities of a thermic and a plug-in hybrid car after a trip each."""
+    entry, running = setup_integration
+    coordinator = _coordinator(entry)
+    thermic, _, hybrid = running.sim.vehicles_of(DEMO_USER)
+    running.sim.advance(3600)  # the demo hybrid ends its starting trip
+    await coordinator.async_refresh()
+    await _drive(hass, coordinator, running, thermic)
+    await _drive(hass, coordinator, running, hybrid)
+    entries = sorted(
+        (
+            item
+            for item in er.async_entries_for_config_entry(entity_registry, entry.entry_id)
+            if "_last_trip_" in item.unique_id
+        ),
+        key=lambda item: item.entity_id,
+    )
+    assert entries
+    for item in entries:
+        assert item == snapshot(name=f"{item.entity_id}-entry")
+        assert hass.states.get(item.entity_id) == snapshot(name=f"{item.entity_id}-state")

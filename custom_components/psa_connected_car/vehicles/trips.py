@@ -2,9 +2,9 @@
 
 Trips are read only when one has ended: the car was driving (ignition on or moving) and
 now is not, seen by a poll or a push, or it was driving when Home Assistant stopped. The
-read asks only for trips started after the last finished one seen. The first read of a
-car learns its last trip without announcing it; each later finished trip is announced
-once. The last trip seen lives in a ``Store`` of the entry, not in the entry's data:
+read asks only for trips started after the last finished one seen (the first read of a
+car looks back ``FIRST_LOOKBACK`` and announces only the newest); each finished trip is
+announced once. The last trip seen lives in a ``Store`` of the entry, not in the entry's data:
 it changes after every trip, and the entry's data is configuration whose updates wake
 its listeners.
 """
@@ -39,7 +39,7 @@ from .data import VehicleData
 _LOGGER = logging.getLogger(__name__)
 STORAGE_VERSION = 1
 FIRST_LOOKBACK = timedelta(days=7)
-"""The first read of a car looks this far back for its last trip (not its whole history)."""
+"""The first read of a car looks this far back for the trip that ended (not its history)."""
 _TIMES = ("started_at", "ended_at")
 
 
@@ -106,7 +106,7 @@ class TripReads:
         return pushed
 
     async def with_trips(self, before: VehicleData, read: VehicleData) -> VehicleData:
-        """``read`` with its last trip, read now when one has ended (or never was read)."""
+        """``read`` with its last trip, read now when one has ended."""
         cars = await self._async_cars()
         vehicle = read.vehicle
         car = cars.setdefault(vehicle.id, {})
@@ -117,7 +117,7 @@ class TripReads:
             await self._async_save()
         last = before.last_trip or figures_from_store(car.get("figures"))
         ended = before.trip_unread or (was_driving and not read.is_active)
-        if read.is_active or (not ended and "seen" in car):
+        if read.is_active or not ended:
             return replace(read, last_trip=last, trip_unread=before.trip_unread)
         since = parse_timestamp(car.get("seen")) if "seen" in car else _lookback(read)
         try:
@@ -129,27 +129,26 @@ class TripReads:
             return replace(read, last_trip=last, trip_unread=True)
         finished = [trip for trip in trips if trip.finished and trip.started_at is not None]
         if finished:
-            last = self._seen(read, car, finished, announce="seen" in car)
+            # The first read of a car also finds older trips: only the one that ended is news.
+            new = finished if "seen" in car else finished[-1:]
+            last = self._seen(read, car, new)
         car.setdefault("seen", _iso(since))
         # At once, not later: a restart right after an announcement must not repeat it.
         await self._async_save()
         return replace(read, last_trip=last, trip_unread=False)
 
-    def _seen(
-        self, read: VehicleData, car: dict[str, Any], finished: list[Trip], *, announce: bool
-    ) -> TripFigures:
-        """Remember the newest of ``finished`` and announce each (unless ``announce`` is off)."""
+    def _seen(self, read: VehicleData, car: dict[str, Any], finished: list[Trip]) -> TripFigures:
+        """Remember the newest of ``finished`` and announce each."""
         newest = finished[-1]
         figures = trip_figures(newest)
         car["seen"] = _iso(newest.started_at)
         car["figures"] = figures_to_store(figures)
-        if announce:
-            status = read.status
-            allowed = status is not None and not status.position_hidden
-            base = {"device_id": self._device_id(read.vehicle.vin), "vehicle_id": read.vehicle.id}
-            for trip in finished:
-                found = figures if trip is newest else trip_figures(trip)
-                async_fire_trip_ended(self._hass, base, trip, found, positions_allowed=allowed)
+        status = read.status
+        allowed = status is not None and not status.position_hidden
+        base = {"device_id": self._device_id(read.vehicle.vin), "vehicle_id": read.vehicle.id}
+        for trip in finished:
+            found = figures if trip is newest else trip_figures(trip)
+            async_fire_trip_ended(self._hass, base, trip, found, positions_allowed=allowed)
         return figures
 
     async def _async_save(self) -> None:
