@@ -267,7 +267,8 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
         except ExceptionGroup as errors:
             raise decisive_error(errors.exceptions) from None
         read = {task.result().vehicle.id: task.result() for task in tasks}
-        return [read.get(v.id) or self._keep(v, previous.get(v.id)) for v in vehicles]
+        kept = [read.get(v.id) or self._keep(v, previous.get(v.id)) for v in vehicles]
+        return await self.trips.with_pushed_trips(kept, set(read))
 
     async def _async_vehicle_list(self, previous: dict[str, VehicleData]) -> list[Vehicle]:
         """The cars to follow: the account's list, read every 12 hours.

@@ -1,4 +1,4 @@
-"""With push: a pushed trip end has the car's trips read by the next cycle, and only then."""
+"""With push: a pushed trip end has the car's trips (and only them) read by the next cycle."""
 
 from __future__ import annotations
 
@@ -34,9 +34,11 @@ async def test_a_pushed_trip_end_reads_the_trips_once(
     assert coordinator.data[car].trip_unread
     assert api_calls(running).get("getTripsByVehicle", 0) == reads
 
+    statuses = api_calls(running)["getVehicleStatus"]
     await coordinator.async_refresh()  # the next cycle, well before the safety interval
     await hass.async_block_till_done()
     assert api_calls(running).get("getTripsByVehicle", 0) == reads + 1
+    assert api_calls(running)["getVehicleStatus"] == statuses  # the push brought the status
     assert len(events) == 1
     assert not coordinator.data[car].trip_unread
     await coordinator.async_refresh()

@@ -109,9 +109,9 @@ def planned_calls(known: VehicleData | None, now: datetime, *, pushed: bool = Fa
     The alerts are surely skipped when even an unknown status (``None``) would not make
     them due: a driving car whose alerts were read recently, or, with push, a car without
     active alerts whose alerts were read within the hour. A car whose trip may end (it
-    drives) or has ended unread also gets its trips read.
+    drives) also gets its trips read.
     """
-    trips = TRIP_READ_CALLS if known is not None and (known.is_active or known.trip_unread) else 0
+    trips = TRIP_READ_CALLS if known is not None and known.is_active else 0
     if known is not None and not alerts_due(known, None, now, pushed=pushed):
         return CALLS_PER_VEHICLE_CYCLE - 1 + trips
     return CALLS_PER_VEHICLE_CYCLE + trips
@@ -142,9 +142,9 @@ def car_due(known: VehicleData | None, now: datetime, push_safety: timedelta | N
     Without push, every cycle reads every car: a parked car read at the driving cadence
     shows its own trip start sooner. With push, which announces trip starts, a driving car
     is read every minute, a charging one at the parked cadence and the others at the
-    safety interval, whatever the other cars do; one whose trip end was pushed, at once.
+    safety interval, whatever the other cars do.
     """
-    if push_safety is None or known is None or known.refreshed_at is None or known.trip_unread:
+    if push_safety is None or known is None or known.refreshed_at is None:
         return True
     if known.is_active:
         cadence = ACTIVE_INTERVAL

@@ -105,6 +105,20 @@ class TripReads:
             return replace(pushed, trip_unread=True)
         return pushed
 
+    async def with_pushed_trips(
+        self, cars: list[VehicleData], read_now: set[str]
+    ) -> list[VehicleData]:
+        """``cars`` with the trips read of those not read this cycle whose trip end was pushed.
+
+        The push brought their status: the trips are the only request they need.
+        """
+        return [
+            await self.with_trips(car, car)
+            if car.trip_unread and car.vehicle.id not in read_now
+            else car
+            for car in cars
+        ]
+
     async def with_trips(self, before: VehicleData, read: VehicleData) -> VehicleData:
         """``read`` with its last trip, read now when one has ended."""
         cars = await self._async_cars()
