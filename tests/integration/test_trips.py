@@ -15,6 +15,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.psa_connected_car.const import DOMAIN, EVENT_TRIP_ENDED
 from custom_components.psa_connected_car.coordinator import PsaCoordinator
+from simulator.faults import FaultSpec
 from simulator.identities import DEMO_USER
 from simulator.testing import RunningSimulator
 
@@ -213,3 +214,25 @@ async def test_trip_sensors_snapshot(
     for item in entries:
         assert item == snapshot(name=f"{item.entity_id}-entry")
         assert hass.states.get(item.entity_id) == snapshot(name=f"{item.entity_id}-state")
+
+
+async def test_a_failed_trip_read_keeps_the_car_and_is_retried(
+    hass: HomeAssistant, setup_integration: Setup
+) -> None:
+    entry, running = setup_integration
+    coordinator = _coordinator(entry)
+    car = running.sim.vehicles_of(DEMO_USER)[0]
+    events = async_capture_events(hass, EVENT_TRIP_ENDED)
+    running.sim.inject_fault(FaultSpec(kind="error", status=500, endpoint=TRIPS))
+
+    await _drive(hass, coordinator, running, car)
+
+    assert coordinator.data[car].available
+    assert coordinator.data[car].trip_unread
+    assert events == []
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert [event.data["trip_id"] for event in events] == [
+        running.sim.truth()[car]["last_trip"]["id"]
+    ]
+    assert not coordinator.data[car].trip_unread
