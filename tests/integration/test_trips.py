@@ -236,3 +236,23 @@ async def test_a_failed_trip_read_keeps_the_car_and_is_retried(
         running.sim.truth()[car]["last_trip"]["id"]
     ]
     assert not coordinator.data[car].trip_unread
+
+
+async def test_a_trip_read_that_keeps_failing_is_tried_twice_then_waits(
+    hass: HomeAssistant, setup_integration: Setup
+) -> None:
+    entry, running = setup_integration
+    coordinator = _coordinator(entry)
+    car = running.sim.vehicles_of(DEMO_USER)[0]
+    events = async_capture_events(hass, EVENT_TRIP_ENDED)
+    running.sim.inject_fault(FaultSpec(kind="error", status=500, endpoint=TRIPS, count=100))
+    await _drive(hass, coordinator, running, car)
+    for _ in range(3):
+        await coordinator.async_refresh()
+    assert not coordinator.data[car].trip_unread
+    assert running.sim.stats()["requests"][TRIPS] <= 2 * 4  # two reads (and their retries)
+    assert events == []
+    running.sim.clear_faults()
+    await _drive(hass, coordinator, running, car)  # the next trip is read, and shown
+    ours = [event.data["trip_id"] for event in events if event.data["vehicle_id"] == car]
+    assert ours == [running.sim.truth()[car]["last_trip"]["id"]]

@@ -140,7 +140,8 @@ class TripReads:
             raise
         except PsaError as err:
             _LOGGER.debug("Trips of car %s not read: %s", mask_vin(vehicle.vin), err)
-            return replace(read, last_trip=last, trip_unread=True)
+            # Tried again once; after that the next trip's read also brings this one.
+            return replace(read, last_trip=last, trip_unread=not before.trip_unread)
         finished = [trip for trip in trips if trip.finished and trip.started_at is not None]
         if finished:
             # The first read of a car also finds older trips: only the one that ended is news.
