@@ -118,3 +118,6 @@ def locale_for_country(country: str) -> str:
 
 EVENT_ALERT: Final = f"{DOMAIN}_alert"
 EVENT_SERVICE_DUE: Final = f"{DOMAIN}_service_due"
+EVENT_TRIP_ENDED: Final = f"{DOMAIN}_trip_ended"
+TRIP_READ_CALLS: Final = 1
+"""Requests planned for a car whose trip may end this cycle (its pages come on top)."""

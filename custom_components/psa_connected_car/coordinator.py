@@ -56,6 +56,7 @@ from .vehicles.data import VehicleData
 from .vehicles.odometer import keep_good_odometer
 from .vehicles.reads import CarReads
 from .vehicles.registry import VehicleRegistry
+from .vehicles.trips import TripReads
 
 if TYPE_CHECKING:
     from .push.manager import PushManager
@@ -99,6 +100,7 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
         self.client = client
         self.vehicles = VehicleRegistry(hass, entry)
         self.events = AlertEventDispatcher(hass)
+        self.trips = TripReads(hass, entry, client, self.vehicles.device_id)
         self._availability = AvailabilityLog()
         self._vehicles_fetched_at: datetime | None = None
         self._reads = CarReads(client, lambda: self._locale, self.clock.utcnow)
@@ -152,7 +154,7 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
             alerts=alerts if alerts is not None else current.alerts,
             available=True,
         )
-        data = {**previous, vehicle_id: updated}
+        data = {**previous, vehicle_id: self.trips.after_push(current, updated)}
         self.events.async_compare(previous, data, self.vehicles.device_id)
         # What async_set_updated_data does, except restarting the polling timer: pushes
         # about one car would hold back every car's next read.
@@ -265,7 +267,8 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
         except ExceptionGroup as errors:
             raise decisive_error(errors.exceptions) from None
         read = {task.result().vehicle.id: task.result() for task in tasks}
-        return [read.get(v.id) or self._keep(v, previous.get(v.id)) for v in vehicles]
+        kept = [read.get(v.id) or self._keep(v, previous.get(v.id)) for v in vehicles]
+        return await self.trips.with_pushed_trips(kept, set(read))
 
     async def _async_vehicle_list(self, previous: dict[str, VehicleData]) -> list[Vehicle]:
         """The cars to follow: the account's list, read every 12 hours.
@@ -363,7 +366,7 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
                 read = replace(read, alerts_status=status)
             if maintenance:
                 read = await self._reads.with_maintenance(read)
-        return read
+            return await self.trips.with_trips(base, read)
 
     @property
     def _locale(self) -> str | None:

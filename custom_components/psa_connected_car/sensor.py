@@ -38,6 +38,7 @@ from .entity import (
     reported,
     suggested_units,
 )
+from .trip_sensors import trip_sensors
 from .vehicles.data import VehicleData
 
 PARALLEL_UPDATES = 0
@@ -335,6 +336,7 @@ SENSORS: tuple[PsaSensorDescription, ...] = (
         value_fn=_last_update,
         exists_fn=reported(_last_update),
     ),
+    *trip_sensors(PsaSensorDescription),
 )
 
 

@@ -18,7 +18,9 @@ from simulator.api.timestamps import in_ranges, parse_ranges
 from simulator.render import resources
 from simulator.render.common import Json
 from simulator.render.paging import PagingError, collection, parse_paging
+from simulator.render.realworld import REAL_TRIPS
 from simulator.render.status import status_document
+from simulator.render.trips import trip_document, trip_states
 from simulator.world.vehicle import Vehicle
 
 VEHICLE_EXTENSIONS = ("onboardCapabilities", "branding", "pictures")
@@ -155,6 +157,38 @@ async def get_collision(request: web.Request) -> web.Response:
     raise ApiError(40400, "Collision not found")
 
 
+TRIP_STATES = ("Nominal", "Unstarted", "DataLacking", "Unfinished")
+
+
+async def get_trips(request: web.Request) -> web.Response:
+    """``GET /user/vehicles/{id}/trips``: newest first; ``timestamps`` and ``tripState``."""
+    vehicle = vehicle_of(request)
+    ranges = parse_ranges(query_list(request, "timestamps"))
+    states = set(query_list(request, "tripState"))
+    if states - set(TRIP_STATES):
+        raise ApiError(40000, f"tripState must be among {TRIP_STATES}")
+    now = sim_of(request).now()
+    base = api_base(request)
+    real = REAL_TRIPS in vehicle.quirks
+    items = [
+        trip_document(vehicle, trip, base, now, real=real)
+        for trip in reversed(vehicle.trips)
+        if in_ranges(trip.started_at, ranges) and (not states or states & trip_states(trip))
+    ]
+    return _page(request, items, "trips", quirk="self_next_paging" in vehicle.quirks)
+
+
+async def get_trip(request: web.Request) -> web.Response:
+    """``GET /user/vehicles/{id}/trips/{tid}``."""
+    vehicle = vehicle_of(request)
+    for trip in vehicle.trips:
+        if trip.id == request.match_info["tid"]:
+            now = sim_of(request).now()
+            real = REAL_TRIPS in vehicle.quirks
+            return hal(trip_document(vehicle, trip, api_base(request), now, real=real))
+    raise ApiError(40400, "Trip not found")
+
+
 async def get_telemetry(request: web.Request) -> web.Response:
     """``GET /user/vehicles/{id}/telemetry``: the last uploads, newest first."""
     vehicle = vehicle_of(request)
@@ -185,3 +219,5 @@ def add_routes(app: web.Application) -> None:
     router.add_get(f"{vid}/collisions", get_collisions, name="getVehicleCollision")
     router.add_get(f"{vid}/collisions/{{cid}}", get_collision, name="getVehicleCollisionById")
     router.add_get(f"{vid}/telemetry", get_telemetry, name="getTelemetry")
+    router.add_get(f"{vid}/trips", get_trips, name="getTripsByVehicle")
+    router.add_get(f"{vid}/trips/{{tid}}", get_trip, name="getTripById")

@@ -35,6 +35,8 @@ USER_WITHOUT_ID = "user_without_id"
 """``/user`` carries no ``id``, and its cars under ``_embedded.vehicles`` (lower case)."""
 UPPER_CASE_ENUMS = "upper_case_enums"
 """Enum values (ignition, privacy, alarm, charging, locks, doors, severity) in capitals."""
+REAL_TRIPS = "real_trips"
+"""Trips in the shape real cars send (see ``simulator.render.trips``)."""
 
 IMPLAUSIBLE_CAPACITY_WH = 46_000
 IMPLAUSIBLE_RESIDUAL_WH = 2_048

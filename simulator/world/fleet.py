@@ -10,6 +10,7 @@ from simulator.identities import DEMO_USER, OTHER_USER
 from simulator.ids import long_hex_id, make_vin
 from simulator.render import realworld
 from simulator.world import geo, physics
+from simulator.world.trips import TripRecord
 from simulator.world.vehicle import Collision, Vehicle
 
 MOTORIZATIONS = ("Thermic", "Electric", "Hybrid")
@@ -158,7 +159,8 @@ def shape(vehicle: Vehicle, scenario: str, start: datetime) -> None:
         if vehicle.index == 2:
             vehicle.privacy = "Geolocation"
     if scenario == "realworld":
-        vehicle.quirks = REALWORLD_BY_INDEX.get(vehicle.index, ("", frozenset()))[1]
+        shapes = REALWORLD_BY_INDEX.get(vehicle.index, ("", frozenset()))[1]
+        vehicle.quirks = shapes | {realworld.REAL_TRIPS}
         if vehicle.index == 2:
             vehicle.privacy = "Full"
     history(vehicle, scenario, start)
@@ -167,7 +169,7 @@ def shape(vehicle: Vehicle, scenario: str, start: datetime) -> None:
         physics.plug_in(vehicle)
         physics.wake(vehicle)
     if vehicle.index == 2:
-        physics.start_trip(vehicle, 1200, 50)
+        physics.start_trip(vehicle, 1200, 50, physics.now_of(vehicle, start))
     stale = vehicle.current_snapshot().at
     vehicle.history.clear()
     vehicle.take_snapshot(stale, physics.is_daylight(stale))
@@ -192,7 +194,42 @@ def history(vehicle: Vehicle, scenario: str, start: datetime) -> None:
                 "Minimal",
             )
         )
+        past_trips(vehicle, start)
     if vehicle.index == 1:
         physics.raise_alert(
             vehicle, "LeftFrontTireUnderInflated", "Warning", start - timedelta(hours=3)
+        )
+
+
+def past_trips(vehicle: Vehicle, start: datetime) -> None:
+    """Two trips of yesterday: a complete one, then one privacy mode kept positions from."""
+    for number, (hours_ago, km, minutes, fault) in enumerate(
+        ((26, 12.4, 21, None), (20, 3.1, 9, "GeoPrivacy")), start=1
+    ):
+        began = start - timedelta(hours=hours_ago)
+        litres = km * vehicle.model.fuel_l_per_100km / 100
+        kwh = km * vehicle.model.kwh_per_100km / 100 if not litres else 0.0
+        point = vehicle.position()
+        vehicle.trips.append(
+            TripRecord(
+                id=long_hex_id(vehicle.id, "trip", number, length=32),
+                started_at=began,
+                start_position=None if fault else point,
+                start_mileage_km=round(vehicle.odometer_km - 20 + 5 * number, 1),
+                start_fuel_pct=vehicle.fuel_pct,
+                start_soc_pct=vehicle.soc_pct,
+                start_fuel_autonomy_km=vehicle.fuel_autonomy(),
+                start_electric_autonomy_km=vehicle.electric_autonomy(),
+                privacy_fault=fault,
+                stopped_at=began + timedelta(minutes=minutes),
+                stop_position=None if fault else point,
+                end_fuel_pct=vehicle.fuel_pct,
+                end_soc_pct=vehicle.soc_pct,
+                distance_km=km,
+                electric_km=km if kwh else 0.0,
+                fuel_l=litres,
+                electric_kwh=kwh,
+                max_speed_kmh=70.0,
+                seconds=minutes * 60,
+            )
         )

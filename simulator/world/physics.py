@@ -8,6 +8,7 @@ import math
 from simulator.ids import long_hex_id
 from simulator.world import geo
 from simulator.world.alerts import RANDOM_ALERTS, AlertRecord
+from simulator.world.trips import TRIPS_KEPT, TripRecord
 from simulator.world.vehicle import TripPlan, Vehicle
 
 STEP_MOVING = 10.0
@@ -91,7 +92,7 @@ def wake(vehicle: Vehicle, seconds: float = AWAKE_AFTER_EVENT) -> None:
     vehicle.next_upload = vehicle.elapsed
 
 
-def start_trip(vehicle: Vehicle, duration_s: float, speed_kmh: float) -> None:
+def start_trip(vehicle: Vehicle, duration_s: float, speed_kmh: float, now: datetime) -> None:
     """Start (or replace) a trip: back home when away, else somewhere around."""
     rng = vehicle.rng
     away = geo.distance_km(vehicle.lat, vehicle.lon, vehicle.home_lat, vehicle.home_lon)
@@ -109,7 +110,40 @@ def start_trip(vehicle: Vehicle, duration_s: float, speed_kmh: float) -> None:
     vehicle.open_doors = ()
     vehicle.lock_at = -1.0
     vehicle.speed_kmh = speed_kmh
+    open_trip_record(vehicle, now)
     wake(vehicle)
+
+
+def open_trip_record(vehicle: Vehicle, now: datetime) -> None:
+    """Record a trip starting now (a trip replaced before it ended is closed first)."""
+    if vehicle.trips and not vehicle.trips[-1].done:
+        close_trip_record(vehicle, now)
+    fault = {"Geolocation": "GeoPrivacy", "Full": "FullPrivacy"}.get(vehicle.privacy)
+    record = TripRecord(
+        id=long_hex_id(vehicle.id, "trip", len(vehicle.trips) + 1, length=32),
+        started_at=now,
+        start_position=None if fault else vehicle.position(),
+        start_mileage_km=round(vehicle.odometer_km, 1),
+        start_fuel_pct=vehicle.fuel_pct,
+        start_soc_pct=vehicle.soc_pct,
+        start_fuel_autonomy_km=vehicle.fuel_autonomy(),
+        start_electric_autonomy_km=vehicle.electric_autonomy(),
+        privacy_fault=fault,
+    )
+    vehicle.trips.append(record)
+    del vehicle.trips[:-TRIPS_KEPT]
+
+
+def close_trip_record(vehicle: Vehicle, now: datetime) -> None:
+    """Close the trip under way with the car's levels and position now."""
+    record = vehicle.trips[-1]
+    record.stopped_at = now
+    if record.privacy_fault is None and vehicle.privacy == "None":
+        record.stop_position = vehicle.position()
+    record.end_fuel_pct = vehicle.fuel_pct
+    record.end_soc_pct = vehicle.soc_pct
+    record.end_fuel_autonomy_km = vehicle.fuel_autonomy()
+    record.end_electric_autonomy_km = vehicle.electric_autonomy()
 
 
 def drive(vehicle: Vehicle, plan: TripPlan, dt: float, now: datetime) -> None:
@@ -134,30 +168,53 @@ def drive(vehicle: Vehicle, plan: TripPlan, dt: float, now: datetime) -> None:
     plan.remaining_s -= dt
     vehicle.alt = min(1500.0, max(0.0, vehicle.alt + rng.uniform(-2, 2)))
     vehicle.odometer_km += km
-    use_energy(vehicle, km)
+    record_driving(vehicle, km, dt, use_energy(vehicle, km))
     vehicle.coolant_temp += (90 - vehicle.coolant_temp) * min(1.0, dt / 300)
     vehicle.oil_temp += (100 - vehicle.oil_temp) * min(1.0, dt / 600)
     vehicle.battery_12v = min(99.0, vehicle.battery_12v + dt / 3600)
     if plan.remaining_s <= 0 or km >= left:
-        end_trip(vehicle)
+        end_trip(vehicle, now)
 
 
-def use_energy(vehicle: Vehicle, km: float) -> None:
-    """Electric first (hybrids run electric while the battery lasts), then fuel."""
+def use_energy(vehicle: Vehicle, km: float) -> tuple[float, float]:
+    """Electric first (hybrids run electric while the battery lasts), then fuel.
+
+    Returns the (kWh, litres) used.
+    """
     model = vehicle.model
     if vehicle.soc_pct is not None and vehicle.soc_pct > 5 and model.battery_kwh:
         kwh = km * model.kwh_per_100km / 100
         vehicle.soc_pct = max(0.0, vehicle.soc_pct - kwh / model.battery_kwh * 100)
-    elif vehicle.fuel_pct is not None and model.tank_l:
+        return kwh, 0.0
+    if vehicle.fuel_pct is not None and model.tank_l:
         litres = km * model.fuel_l_per_100km / 100
         vehicle.fuel_pct = max(0.0, vehicle.fuel_pct - litres / model.tank_l * 100)
+        return 0.0, litres
+    return 0.0, 0.0
 
 
-def end_trip(vehicle: Vehicle) -> None:
+def record_driving(vehicle: Vehicle, km: float, dt: float, used: tuple[float, float]) -> None:
+    """Add one step of driving to the trip under way."""
+    if not vehicle.trips or vehicle.trips[-1].done:
+        return
+    record = vehicle.trips[-1]
+    kwh, litres = used
+    record.distance_km += km
+    record.seconds += dt
+    record.electric_kwh += kwh
+    record.fuel_l += litres
+    if kwh > 0:
+        record.electric_km += km
+    record.max_speed_kmh = max(record.max_speed_kmh, vehicle.speed_kmh)
+
+
+def end_trip(vehicle: Vehicle, now: datetime) -> None:
     """Park: unlock for a minute, plug in or refuel when low, upload."""
     rng = vehicle.rng
     vehicle.trip = None
     vehicle.speed_kmh = 0.0
+    if vehicle.trips and not vehicle.trips[-1].done:
+        close_trip_record(vehicle, now)
     vehicle.locked = False
     vehicle.open_doors = ("Driver",)
     vehicle.lock_at = vehicle.elapsed + 60
@@ -193,8 +250,7 @@ def parked(vehicle: Vehicle, dt: float, now: datetime, autonomous: bool) -> None
             vehicle.charge_kw = 0.0
             wake(vehicle, 30)
     if autonomous and vehicle.rng.random() < dt * TRIPS_PER_PARKED_SECOND:
-        start_trip(vehicle, vehicle.rng.uniform(600, 2400), vehicle.rng.uniform(30, 90))
-    del now
+        start_trip(vehicle, vehicle.rng.uniform(600, 2400), vehicle.rng.uniform(30, 90), now)
 
 
 def raise_alert(

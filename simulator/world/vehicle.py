@@ -9,6 +9,7 @@ import random
 
 from simulator.brands import Brand, Model
 from simulator.world.alerts import AlertRecord
+from simulator.world.trips import TripRecord
 
 TELEMETRY_KEPT = 30
 DELAYED_CHARGE_START = time(22, 30)
@@ -129,6 +130,8 @@ class Vehicle:
     snapshot: Snapshot | None = None
     history: deque[Snapshot] = field(default_factory=lambda: deque(maxlen=TELEMETRY_KEPT))
     alert_counter: int = 0
+    trips: list[TripRecord] = field(default_factory=list)
+    """Recorded trips, oldest first (the last one may be under way)."""
 
     @property
     def motorization(self) -> str:

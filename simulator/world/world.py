@@ -11,6 +11,7 @@ from simulator.clock import SimClock, iso
 from simulator.world import physics
 from simulator.world.alerts import ALERT_TYPES, SEVERITIES, AlertRecord
 from simulator.world.fleet import MOTORIZATIONS, build_fleet, new_vehicle
+from simulator.world.trips import TripRecord
 from simulator.world.vehicle import Vehicle, delayed_charge_wait_s
 
 PRIVACY_STATES = ("None", "Geolocation", "Full")
@@ -114,7 +115,7 @@ class World:
         if duration_s <= 0 or speed_kmh <= 0:
             raise ValueError("duration_s and speed_kmh must be > 0")
         vehicle = self._synced(vehicle_id)
-        physics.start_trip(vehicle, duration_s, speed_kmh)
+        physics.start_trip(vehicle, duration_s, speed_kmh, self.now())
         self._upload(vehicle)
 
     def set_privacy(self, vehicle_id: str, state: str) -> None:
@@ -187,4 +188,10 @@ def truth_of(vehicle: Vehicle) -> dict[str, Any]:
             {"id": a.id, "type": a.type, "severity": a.severity} for a in vehicle.active_alerts()
         ],
         "updated_at": iso(snap.at),
+        "last_trip": last_done.truth(snap.at) if (last_done := _last_done(vehicle)) else None,
     }
+
+
+def _last_done(vehicle: Vehicle) -> TripRecord | None:
+    """The last trip the car has finished."""
+    return next((trip for trip in reversed(vehicle.trips) if trip.done), None)

@@ -193,7 +193,7 @@ async def test_collisions_and_telemetry(api: Api) -> None:
 
 
 async def test_unknown_route_and_method(api: Api) -> None:
-    response = await api.get("/user/vehicles/x/trips")
+    response = await api.get("/user/vehicles/x/trips/t/wayPoints")
     assert response.status == 404
     assert (await response.json())["code"] == 40400
     response = await api.send("DELETE", "/user/vehicles")

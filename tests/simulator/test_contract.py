@@ -84,6 +84,10 @@ async def crawl_everything(crawler: Crawler, running: RunningSimulator) -> None:
         await crawler.walk(f"{base}/telemetry?extension=location&pageSize=5")
         await crawler.fetch("GET", f"{base}/alerts/unknown")
         await crawler.fetch("GET", f"{base}/collisions/unknown")
+        await crawler.walk(f"{base}/trips?pageSize=1")
+        await crawler.walk(f"{base}/trips?timestamps=2026-01-01T00:00:00Z/&tripState=Nominal")
+        await crawler.fetch("GET", f"{base}/trips/unknown")
+        await crawler.fetch("GET", f"{base}/trips?tripState=Sideways")
     other = running.sim.vehicles_of(OTHER_USER)[0]
     for path in (
         "/user/vehicles/unknown/status",

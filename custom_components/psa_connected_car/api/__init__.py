@@ -82,6 +82,8 @@ from .parsing import parse_duration, parse_timestamp
 from .rate_budget import RateBudget
 from .redact import mask_vin, redact_text
 from .tls import async_create_ssl_context, create_ssl_context
+from .trip_figures import TripFigures, trip_figures
+from .trips import Trip, parse_trip, parse_trips
 
 __all__ = [
     "BRANDS",
@@ -126,6 +128,8 @@ __all__ = [
     "ServerError",
     "StateMismatchError",
     "TokenProvider",
+    "Trip",
+    "TripFigures",
     "User",
     "Vehicle",
     "VehicleStatus",
@@ -154,9 +158,12 @@ __all__ = [
     "parse_redirect",
     "parse_status",
     "parse_timestamp",
+    "parse_trip",
+    "parse_trips",
     "parse_user",
     "parse_vehicle",
     "parse_vehicles",
     "redact_text",
     "refresh_access_token",
+    "trip_figures",
 ]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 import dataclasses
+from datetime import UTC, datetime
 import ssl
 from typing import Any
 
@@ -29,6 +30,7 @@ from .parsers import (
 from .parsers_status import parse_status
 from .rate_budget import RateBudget
 from .transport import TokenProvider, Transport
+from .trips import Trip, parse_trips
 
 __all__ = ["PsaClient", "TokenProvider"]
 
@@ -106,6 +108,35 @@ class PsaClient:
         alerts: list[Alert] = await self._collect(url, parse_alerts, "alerts")
         unique = {alert.id: alert for alert in alerts}
         return [alert for alert in unique.values() if alert.active or not active_only]
+
+    async def get_trips(
+        self,
+        vehicle_id: str,
+        *,
+        started_after: datetime | None = None,
+        states: Iterable[str] = (),
+    ) -> list[Trip]:
+        """A car's trips, oldest first: all, or those started after ``started_after``.
+
+        ``states`` filters on ``tripState`` (``Nominal``, ``DataLacking``...).
+        """
+        params: dict[str, str] = {}
+        if started_after is not None:
+            # Ranges include their bounds: the last trip seen comes back and is left out below.
+            since = started_after.astimezone(UTC).replace(microsecond=0)
+            params["timestamps"] = f"{since.isoformat().replace('+00:00', 'Z')}/"
+        if wanted := ",".join(states):
+            params["tripState"] = wanted
+        url = self._transport.url(*_VEHICLES, vehicle_id, "trips", params=params or None)
+        trips: list[Trip] = await self._collect(url, parse_trips, "trips")
+        unique = {trip.id: trip for trip in trips}
+        never = datetime.min.replace(tzinfo=UTC)
+        newer = [
+            trip
+            for trip in unique.values()
+            if started_after is None or (trip.started_at or never) > started_after
+        ]
+        return sorted(newer, key=lambda trip: trip.started_at or never)
 
     async def create_callback(
         self, target_url: str, attributes: Mapping[str, str], *, label: str

@@ -15,6 +15,7 @@ from ..const import (
     BUDGET_SHARE,
     CALLS_PER_VEHICLE_CYCLE,
     PARKED_INTERVAL,
+    TRIP_READ_CALLS,
 )
 from ..vehicles.data import VehicleData
 
@@ -107,11 +108,13 @@ def planned_calls(known: VehicleData | None, now: datetime, *, pushed: bool = Fa
 
     The alerts are surely skipped when even an unknown status (``None``) would not make
     them due: a driving car whose alerts were read recently, or, with push, a car without
-    active alerts whose alerts were read within the hour.
+    active alerts whose alerts were read within the hour. A car whose trip may end (it
+    drives) also gets its trips read.
     """
+    trips = TRIP_READ_CALLS if known is not None and known.is_active else 0
     if known is not None and not alerts_due(known, None, now, pushed=pushed):
-        return CALLS_PER_VEHICLE_CYCLE - 1
-    return CALLS_PER_VEHICLE_CYCLE
+        return CALLS_PER_VEHICLE_CYCLE - 1 + trips
+    return CALLS_PER_VEHICLE_CYCLE + trips
 
 
 def automatic_cadence(cars: Iterable[VehicleData], push_safety: timedelta | None) -> timedelta:

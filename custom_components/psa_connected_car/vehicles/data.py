@@ -16,6 +16,7 @@ from ..api import (
     Maintenance,
     Motorization,
     Position,
+    TripFigures,
     Vehicle,
     VehicleStatus,
 )
@@ -35,6 +36,10 @@ class VehicleData:
     alerts_fetched_at: datetime | None = None
     alerts_status: VehicleStatus | None = None
     """The status the alerts were read with: no new upload, no new alert."""
+    last_trip: TripFigures | None = None
+    """The last finished trip (kept across restarts by ``vehicles.trips``)."""
+    trip_unread: bool = False
+    """A trip ended (a push said so) and its figures are still to be read."""
 
     @property
     def fuel(self) -> Energy | None:
