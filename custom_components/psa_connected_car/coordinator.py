@@ -51,12 +51,12 @@ from .polling.planner import (
     plan_cycle,
     planned_calls,
 )
+from .trips.reads import TripReads
 from .vehicles.availability import AvailabilityLog
 from .vehicles.data import VehicleData
 from .vehicles.odometer import keep_good_odometer
 from .vehicles.reads import CarReads
 from .vehicles.registry import VehicleRegistry
-from .vehicles.trips import TripReads
 
 if TYPE_CHECKING:
     from .push.manager import PushManager
@@ -190,9 +190,10 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
         self._read_all = True
         await self.async_refresh()
 
-    async def async_request_refresh(self) -> None:
-        """Someone asked (``homeassistant.update_entity``, a trip start): every car, soon."""
-        self._read_all = True
+    async def async_request_refresh(self, *, every_car: bool = True) -> None:
+        """Someone asked (``homeassistant.update_entity``): every car, soon. A trip start
+        (``every_car=False``): the cars that are due, the one that started among them."""
+        self._read_all = self._read_all or every_car
         await super().async_request_refresh()
 
     @callback

@@ -38,7 +38,7 @@ from .entity import (
     reported,
     suggested_units,
 )
-from .trip_sensors import trip_sensors
+from .trips.sensors import trip_sensors
 from .vehicles.data import VehicleData
 
 PARALLEL_UPDATES = 0

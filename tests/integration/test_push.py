@@ -129,11 +129,12 @@ async def test_pushed_status_change_updates_entities(
 
     assert hass.states.get(moving).state == STATE_ON  # type: ignore[union-attr]
     assert calls_when_on == [calls]  # the push alone switched it on
-    # A trip: every car is read now, then the driving car every minute (push stays on);
-    # parked again: safety polling.
+    # A trip: the cars that are due are read now (none: the push brought the driver's
+    # status and every car was read a moment ago), then the driving car every minute (push
+    # stays on); parked again: safety polling.
     assert coordinator.push_safety_interval == timedelta(minutes=30)
     assert coordinator.cadence == timedelta(seconds=60)
-    assert api_calls(running)["getVehicleStatus"] == calls["getVehicleStatus"] + 3
+    assert api_calls(running)["getVehicleStatus"] == calls["getVehicleStatus"]
     running.sim.advance(3600)
     await settle(hass, running)  # the trip's end is pushed
     assert hass.states.get(moving).state == STATE_OFF  # type: ignore[union-attr]

@@ -263,7 +263,7 @@ class PushManager:
 
     @callback
     def _plan_polling(self) -> None:
-        """Safety polling while pushes arrive; a trip start asks for a read now.
+        """Safety polling while pushes arrive; a trip start asks for a read of the due cars.
 
         Our monitors push changes, not positions along a trip: the planner reads a driving
         car every minute, the others at their own cadence. The pending safety timer would
@@ -275,7 +275,9 @@ class PushManager:
             self.coordinator.async_set_push_active(self.safety_interval)
         if started:
             self.entry.async_create_background_task(
-                self.hass, self.coordinator.async_request_refresh(), f"{DOMAIN} push trip"
+                self.hass,
+                self.coordinator.async_request_refresh(every_car=False),
+                f"{DOMAIN} push trip",
             )
 
     @callback

@@ -37,7 +37,7 @@ class VehicleData:
     alerts_status: VehicleStatus | None = None
     """The status the alerts were read with: no new upload, no new alert."""
     last_trip: TripFigures | None = None
-    """The last finished trip (kept across restarts by ``vehicles.trips``)."""
+    """The last finished trip (kept across restarts by ``trips.reads``)."""
     trip_unread: bool = False
     """A trip ended (a push said so) and its figures are still to be read."""
 

@@ -21,8 +21,8 @@ from homeassistant.const import (
     UnitOfVolume,
 )
 
-from .api import Motorization, TripFigures
-from .vehicles.data import VehicleData
+from ..api import Motorization, TripFigures
+from ..vehicles.data import VehicleData
 
 LITRES_PER_100_KM = "L/100 km"
 """Home Assistant has no fuel consumption unit: the one drivers read on the dashboard."""

@@ -34,7 +34,7 @@ from ..api import (
 )
 from ..const import DOMAIN
 from ..events.trips import async_fire_trip_ended
-from .data import VehicleData
+from ..vehicles.data import VehicleData
 
 _LOGGER = logging.getLogger(__name__)
 STORAGE_VERSION = 1
