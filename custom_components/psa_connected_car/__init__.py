@@ -35,6 +35,7 @@ from .flow.schemas import endpoints_from_setup
 from .polling.rate_budgets import shared_rate_budget
 from .push.manager import PushManager
 from .push.registration import async_remove_push
+from .trips.reads import async_remove_trips_store
 
 _LOGGER = logging.getLogger(__name__)
 PLATFORMS = [Platform.BINARY_SENSOR, Platform.DEVICE_TRACKER, Platform.SENSOR]
@@ -118,10 +119,12 @@ async def async_unload_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> bool
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> None:
-    """Delete our push registration at the API (best effort) and, always, the certificate."""
+    """Delete our push registration at the API (best effort) and, always, the certificate
+    and the trips kept for the entry."""
     try:
         await async_remove_push(hass, entry)  # logs and swallows the API's refusals
     finally:
+        await async_remove_trips_store(hass, entry.entry_id)
         if (folder := certificate_folder(entry.data.get(CONF_CERTIFICATE))) is not None:
             await async_remove_certificates(hass, folder)
 

@@ -256,3 +256,18 @@ async def test_a_trip_read_that_keeps_failing_is_tried_twice_then_waits(
     await _drive(hass, coordinator, running, car)  # the next trip is read, and shown
     ours = [event.data["trip_id"] for event in events if event.data["vehicle_id"] == car]
     assert ours == [running.sim.truth()[car]["last_trip"]["id"]]
+
+
+async def test_removing_the_entry_forgets_its_trips(
+    hass: HomeAssistant, setup_integration: Setup, hass_storage: dict[str, Any]
+) -> None:
+    entry, running = setup_integration
+    coordinator = _coordinator(entry)
+    await _drive(hass, coordinator, running, running.sim.vehicles_of(DEMO_USER)[0])
+    await hass.async_block_till_done()
+    key = f"{DOMAIN}.{entry.entry_id}.trips"
+    assert key in hass_storage
+
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert key not in hass_storage

@@ -43,6 +43,16 @@ FIRST_LOOKBACK = timedelta(days=7)
 _TIMES = ("started_at", "ended_at")
 
 
+def trips_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
+    """The entry's store of the trips seen (per car: the last trip, driving or not)."""
+    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.trips")
+
+
+async def async_remove_trips_store(hass: HomeAssistant, entry_id: str) -> None:
+    """Forget the entry's trips (the entry is removed)."""
+    await trips_store(hass, entry_id).async_remove()
+
+
 def figures_to_store(figures: TripFigures) -> dict[str, Any]:
     """``figures`` as JSON."""
     stored = asdict(figures)
@@ -81,9 +91,7 @@ class TripReads:
         self._hass = hass
         self._client = client
         self._device_id = device_id
-        self._store: Store[dict[str, Any]] = Store(
-            hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}.trips"
-        )
+        self._store = trips_store(hass, entry.entry_id)
         self._cars: dict[str, dict[str, Any]] | None = None
 
     async def _async_cars(self) -> dict[str, dict[str, Any]]:
