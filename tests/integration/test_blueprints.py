@@ -154,7 +154,7 @@ async def test_trip_summary_in_miles(
         "duration_s": 1500,
         "average_speed_kmh": 38.6,
         "fuel_used_l": 0.84,
-        "electric_energy_kwh": 1.26,
+        "electric_used_kwh": 1.26,
     }
     hass.bus.async_fire(f"{DOMAIN}_trip_ended", trip)
     hass.bus.async_fire(f"{DOMAIN}_trip_ended", {**trip, "distance_km": 0.8})
@@ -164,6 +164,27 @@ async def test_trip_summary_in_miles(
     assert [call.data["message"] for call in notifications] == [
         "10.0 mi, 25 min, 24 mph, 0.8 l of fuel, 1.3 kWh"
     ]
+
+
+async def test_trip_summary_of_a_trip_driven_in_the_simulator(
+    hass: HomeAssistant, setup_integration: Setup, notifications: list[ServiceCall]
+) -> None:
+    """End to end: the car drives, the trip is read, the event fires, the summary is sent."""
+    entry, running = setup_integration
+    vehicle_id, car = _car(hass, setup_integration, 0)
+    await _automations(hass, ("trip_summary", {"cars": [car], "minimum_distance": 1}))
+    coordinator = entry.runtime_data.coordinator
+    running.sim.start_trip(vehicle_id, duration_s=600, speed_kmh=60)
+    await coordinator.async_refresh()
+    running.sim.advance(900)
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+
+    truth = running.sim.truth()[vehicle_id]["last_trip"]
+    [call] = notifications
+    minutes = round(truth["duration_s"] / 60)
+    assert call.data["message"].startswith(f"{truth['distance_km']:.1f} km, {minutes} min")
+    assert f"{truth['fuel_l']:.1f} l of fuel" in call.data["message"]
 
 
 async def test_trip_summary_of_an_incomplete_trip(
