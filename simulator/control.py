@@ -103,6 +103,16 @@ async def start_trip(request: web.Request) -> web.Response:
     return _ok()
 
 
+async def add_collision(request: web.Request) -> web.Response:
+    """``POST /_sim/vehicles/{id}/collision {"side"?, "severity"?}``."""
+    sim = request.app[SIMULATOR_KEY]
+    data = await _json(request)
+    collision_id = sim.add_collision(
+        request.match_info["id"], _text(data, "side", "Front"), _text(data, "severity", "Minor")
+    )
+    return _ok({"id": collision_id}, 201)
+
+
 async def set_privacy(request: web.Request) -> web.Response:
     """``POST /_sim/vehicles/{id}/privacy {"state": "None"|"Geolocation"|"Full"}``."""
     sim = request.app[SIMULATOR_KEY]
@@ -189,6 +199,7 @@ def add_routes(app: web.Application) -> None:
     router.add_post("/_sim/vehicles/{id}/alerts", raise_alert)
     router.add_delete("/_sim/vehicles/{id}/alerts/{aid}", clear_alert)
     router.add_post("/_sim/vehicles/{id}/trip", start_trip)
+    router.add_post("/_sim/vehicles/{id}/collision", add_collision)
     router.add_post("/_sim/vehicles/{id}/privacy", set_privacy)
     router.add_post("/_sim/tokens/revoke", revoke)
     router.add_post("/_sim/faults", add_fault)

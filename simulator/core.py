@@ -81,6 +81,10 @@ class Simulator:
         """Send a car on a trip."""
         self.world.start_trip(vehicle_id, duration_s, speed_kmh)
 
+    def add_collision(self, vehicle_id: str, side: str = "Front", severity: str = "Minor") -> str:
+        """Record a collision of a spec side and severity now; returns its id."""
+        return self.world.add_collision(vehicle_id, side, severity)
+
     def privacy(self, vehicle_id: str, state: str) -> None:
         """Set a car's privacy mode: None, Geolocation or Full."""
         self.world.set_privacy(vehicle_id, state)

@@ -8,13 +8,16 @@ from typing import Any
 
 from simulator.brands import BRANDS
 from simulator.clock import SimClock, iso
+from simulator.ids import long_hex_id
 from simulator.world import physics
 from simulator.world.alerts import ALERT_TYPES, SEVERITIES, AlertRecord
 from simulator.world.fleet import MOTORIZATIONS, build_fleet, new_vehicle
 from simulator.world.trips import TripRecord
-from simulator.world.vehicle import Vehicle, delayed_charge_wait_s
+from simulator.world.vehicle import Collision, Vehicle, delayed_charge_wait_s
 
 PRIVACY_STATES = ("None", "Geolocation", "Full")
+COLLISION_SIDES = ("Front", "Rear", "Lateral")
+COLLISION_SEVERITIES = ("Minimal", "Minor", "Major")
 UploadHook = Callable[[Vehicle], None]
 
 
@@ -117,6 +120,19 @@ class World:
         vehicle = self._synced(vehicle_id)
         physics.start_trip(vehicle, duration_s, speed_kmh, self.now())
         self._upload(vehicle)
+
+    def add_collision(self, vehicle_id: str, side: str, severity: str) -> str:
+        """Record a collision now (ValueError for a side or severity outside the spec)."""
+        if side not in COLLISION_SIDES:
+            raise ValueError(f"side must be one of {COLLISION_SIDES}")
+        if severity not in COLLISION_SEVERITIES:
+            raise ValueError(f"severity must be one of {COLLISION_SEVERITIES}")
+        vehicle = self._synced(vehicle_id)
+        number = len(vehicle.collisions) + 1
+        collision_id = long_hex_id(vehicle.id, "collision", number, length=128)
+        vehicle.collisions.append(Collision(collision_id, self.now(), side, severity))
+        self._upload(vehicle)
+        return collision_id
 
     def set_privacy(self, vehicle_id: str, state: str) -> None:
         """Change the car's privacy mode."""

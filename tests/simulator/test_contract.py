@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import aiohttp
@@ -84,6 +85,7 @@ async def crawl_everything(crawler: Crawler, running: RunningSimulator) -> None:
         await crawler.walk(f"{base}/telemetry?extension=location&pageSize=5")
         await crawler.fetch("GET", f"{base}/alerts/unknown")
         await crawler.fetch("GET", f"{base}/collisions/unknown")
+        await crawler.walk(f"{base}/collisions?pageSize=1")
         await crawler.walk(f"{base}/trips?pageSize=1")
         await crawler.walk(f"{base}/trips?timestamps=2026-01-01T00:00:00Z/&tripState=Nominal")
         await crawler.fetch("GET", f"{base}/trips/unknown")
@@ -178,6 +180,9 @@ async def test_every_served_body_honours_the_spec(
     ):
         api = Api(running, session, await token_for(running, session))
         crawler = Crawler(api)
+        for vehicle_id in running.sim.vehicles_of(DEMO_USER):
+            # In every scenario: the crawl must meet at least one collision.
+            running.sim.add_collision(vehicle_id, "Lateral", "Major")
         await crawl_everything(crawler, running)
         await crawl_callbacks(crawler, running, receiver.url)
         running.sim.advance(2 * 3600)
@@ -194,4 +199,7 @@ async def test_every_served_body_honours_the_spec(
     if scenario != "empty":
         assert receiver.received, "no webhook message was pushed"
     assert len(crawler.recorded) > 20
+    if scenario != "empty":
+        served = [json.loads(e.body) for e in crawler.recorded if e.path.endswith("/collisions")]
+        assert any(page["_embedded"]["Collisions"] for page in served if page.get("total"))
     assert violations == [], "\n".join(violations[:50])
