@@ -16,6 +16,7 @@ from homeassistant.helpers.config_entry_oauth2_flow import (
 
 from .api import Brand, ConnectionType, Endpoints, PsaClient
 from .auth.oauth import PsaOAuth2Implementation, PsaOAuth2Session
+from .collisions.reads import async_remove_collisions_store
 from .const import (
     CONF_ALERT_LOCALE,
     CONF_CERTIFICATE,
@@ -125,6 +126,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> None
         await async_remove_push(hass, entry)  # logs and swallows the API's refusals
     finally:
         await async_remove_trips_store(hass, entry.entry_id)
+        await async_remove_collisions_store(hass, entry.entry_id)
         if (folder := certificate_folder(entry.data.get(CONF_CERTIFICATE))) is not None:
             await async_remove_certificates(hass, folder)
 

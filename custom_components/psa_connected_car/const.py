@@ -35,6 +35,8 @@ POLICY_FIXED: Final = "fixed"
 ACTIVE_INTERVAL: Final = timedelta(seconds=60)
 PARKED_INTERVAL: Final = timedelta(minutes=5)
 MAINTENANCE_INTERVAL: Final = timedelta(hours=6)
+COLLISIONS_INTERVAL: Final = timedelta(hours=6)
+"""At most this often, and only after the car drove, are its collisions read."""
 ALERTS_RECHECK_INTERVAL: Final = timedelta(hours=1)
 """Alerts are read with every new upload of the car, and at least this often."""
 ALERTS_WHILE_DRIVING: Final = timedelta(minutes=5)
@@ -119,5 +121,6 @@ def locale_for_country(country: str) -> str:
 EVENT_ALERT: Final = f"{DOMAIN}_alert"
 EVENT_SERVICE_DUE: Final = f"{DOMAIN}_service_due"
 EVENT_TRIP_ENDED: Final = f"{DOMAIN}_trip_ended"
+EVENT_COLLISION: Final = f"{DOMAIN}_collision"
 TRIP_READ_CALLS: Final = 1
 """Requests planned for a car whose trip may end this cycle (its pages come on top)."""

@@ -29,13 +29,13 @@ from .api import (
     decisive_error,
 )
 from .clock import get_clock
+from .collisions.reads import CollisionReads
 from .const import (
     CONF_ALERT_LOCALE,
     CONF_SCAN_INTERVAL,
     CONF_UPDATE_POLICY,
     CONF_VEHICLES,
     DOMAIN,
-    MAINTENANCE_INTERVAL,
     PARKED_INTERVAL,
     POLICY_FIXED,
     VEHICLE_LIST_INTERVAL,
@@ -47,6 +47,7 @@ from .polling.planner import (
     automatic_cadence,
     car_due,
     cycle_calls_available,
+    maintenance_due,
     minimum_interval_s,
     plan_cycle,
     planned_calls,
@@ -101,6 +102,7 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
         self.vehicles = VehicleRegistry(hass, entry)
         self.events = AlertEventDispatcher(hass)
         self.trips = TripReads(hass, entry, client, self.vehicles.device_id)
+        self.collisions = CollisionReads(hass, entry, client, self.vehicles.device_id, self.clock)
         self._availability = AvailabilityLog()
         self._vehicles_fetched_at: datetime | None = None
         self._reads = CarReads(client, lambda: self._locale, self.clock.utcnow)
@@ -317,17 +319,14 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
         self._read_all = False
         waiting = [v for v in vehicles if car_due(previous.get(v.id), now, safety)]
         ordered = [v.id for v in sorted(waiting, key=staleness)]
-        due = {v.id for v in waiting if self._maintenance_due(previous.get(v.id))}
+        due = {v.id for v in waiting if maintenance_due(previous.get(v.id), now)}
         pushed = self._alerts_pushed
         costs = {v.id: planned_calls(previous.get(v.id), now, pushed=pushed) for v in waiting}
-        chosen, with_maintenance = plan_cycle(
-            ordered, due, cycle_calls_available(self.client.rate_budget, self.cadence), costs
-        )
+        available = cycle_calls_available(self.client.rate_budget, self.cadence)
+        chosen, with_maintenance = plan_cycle(ordered, due, available, costs)
+        spare = available - sum(costs[vid] for vid in chosen) - len(with_maintenance)
+        self.collisions.plan(chosen, previous, spare)
         return set(chosen), with_maintenance
-
-    def _maintenance_due(self, known: VehicleData | None) -> bool:
-        fetched = known.maintenance_fetched_at if known else None
-        return fetched is None or self.clock.utcnow() - fetched >= MAINTENANCE_INTERVAL
 
     @staticmethod
     def _keep(vehicle: Vehicle, previous: VehicleData | None) -> VehicleData:
@@ -367,6 +366,7 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
                 read = replace(read, alerts_status=status)
             if maintenance:
                 read = await self._reads.with_maintenance(read)
+            read = await self.collisions.with_collisions(read)
             return await self.trips.with_trips(base, read)
 
     @property

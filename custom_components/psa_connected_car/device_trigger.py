@@ -1,5 +1,5 @@
 """Device triggers: an alert was raised, a critical alert was raised, the service is due,
-a trip ended."""
+a trip ended, a collision was detected."""
 
 from __future__ import annotations
 
@@ -21,12 +21,13 @@ from homeassistant.helpers.typing import ConfigType
 import probatio
 
 from .api import AlertSeverity
-from .const import DOMAIN, EVENT_ALERT, EVENT_SERVICE_DUE, EVENT_TRIP_ENDED
+from .const import DOMAIN, EVENT_ALERT, EVENT_COLLISION, EVENT_SERVICE_DUE, EVENT_TRIP_ENDED
 
 TRIGGER_ALERT_RAISED: Final = "alert_raised"
 TRIGGER_CRITICAL_ALERT_RAISED: Final = "critical_alert_raised"
 TRIGGER_SERVICE_DUE: Final = "service_due"
 TRIGGER_TRIP_ENDED: Final = "trip_ended"
+TRIGGER_COLLISION_DETECTED: Final = "collision_detected"
 
 # Trigger type → (event type, event data the event must carry besides the device).
 # Severities are normalised by the parsers, so the exact match here holds for "CRITICAL".
@@ -38,6 +39,7 @@ TRIGGER_EVENTS: Final[dict[str, tuple[str, dict[str, str]]]] = {
     ),
     TRIGGER_SERVICE_DUE: (EVENT_SERVICE_DUE, {}),
     TRIGGER_TRIP_ENDED: (EVENT_TRIP_ENDED, {}),
+    TRIGGER_COLLISION_DETECTED: (EVENT_COLLISION, {}),
 }
 
 TRIGGER_SCHEMA = DEVICE_TRIGGER_BASE_SCHEMA.extend(

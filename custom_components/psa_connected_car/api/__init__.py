@@ -31,6 +31,7 @@ from .brands import (
     get_brand,
 )
 from .client import PsaClient, TokenProvider
+from .collisions import Collision, CollisionImpact, parse_collision, parse_collisions
 from .errors import (
     AccessDeniedError,
     AuthenticationError,
@@ -99,6 +100,8 @@ __all__ = [
     "CertificateError",
     "Charging",
     "ChargingStatus",
+    "Collision",
+    "CollisionImpact",
     "ConnectionType",
     "EmptyRedirectError",
     "Endpoints",
@@ -150,6 +153,8 @@ __all__ = [
     "parse_alert",
     "parse_alerts",
     "parse_callbacks",
+    "parse_collision",
+    "parse_collisions",
     "parse_duration",
     "parse_maintenance",
     "parse_monitor",

@@ -12,6 +12,7 @@ import aiohttp
 from yarl import URL
 
 from .brands import Brand
+from .collisions import Collision, parse_collisions
 from .errors import NoDataError
 from .models import Alert, Callback, Maintenance, Monitor, User, Vehicle, VehicleStatus
 from .monitors import MonitorRequest
@@ -137,6 +138,14 @@ class PsaClient:
             if started_after is None or (trip.started_at or never) > started_after
         ]
         return sorted(newer, key=lambda trip: trip.started_at or never)
+
+    async def get_collisions(self, vehicle_id: str) -> list[Collision]:
+        """A car's collisions, oldest first, each once."""
+        url = self._transport.url(*_VEHICLES, vehicle_id, "collisions")
+        collisions: list[Collision] = await self._collect(url, parse_collisions, "collisions")
+        unique = {collision.id: collision for collision in collisions}
+        never = datetime.min.replace(tzinfo=UTC)
+        return sorted(unique.values(), key=lambda collision: collision.occurred_at or never)
 
     async def create_callback(
         self, target_url: str, attributes: Mapping[str, str], *, label: str

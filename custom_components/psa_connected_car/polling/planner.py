@@ -14,6 +14,7 @@ from ..const import (
     ALERTS_WITH_PUSH,
     BUDGET_SHARE,
     CALLS_PER_VEHICLE_CYCLE,
+    MAINTENANCE_INTERVAL,
     PARKED_INTERVAL,
     TRIP_READ_CALLS,
 )
@@ -78,6 +79,12 @@ def plan_cycle(
     spare = calls_available - used
     with_maintenance = [vid for vid in chosen if vid in maintenance_due]
     return chosen, set(with_maintenance[: max(0, spare)])
+
+
+def maintenance_due(known: VehicleData | None, now: datetime) -> bool:
+    """Whether the car's maintenance is worth a spare call: every ``MAINTENANCE_INTERVAL``."""
+    fetched = known.maintenance_fetched_at if known else None
+    return fetched is None or now - fetched >= MAINTENANCE_INTERVAL
 
 
 def alerts_due(

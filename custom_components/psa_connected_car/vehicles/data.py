@@ -40,6 +40,9 @@ class VehicleData:
     """The last finished trip (kept across restarts by ``trips.reads``)."""
     trip_unread: bool = False
     """A trip ended (a push said so) and its figures are still to be read."""
+    collisions_fetched_at: datetime | None = None
+    drove_since_collisions: bool = True
+    """The car drove (or may have: unknown) since its collisions were last read."""
 
     @property
     def fuel(self) -> Energy | None:

@@ -1,0 +1,1 @@
+"""Collisions: when to read them, which were announced (kept across restarts)."""
