@@ -323,10 +323,9 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
         pushed = self._alerts_pushed
         costs = {v.id: planned_calls(previous.get(v.id), now, pushed=pushed) for v in waiting}
         available = cycle_calls_available(self.client.rate_budget, self.cadence)
-        chosen, with_maintenance = plan_cycle(ordered, due, available, costs)
-        spare = available - sum(costs[vid] for vid in chosen) - len(with_maintenance)
-        self.collisions.plan(chosen, previous, spare)
-        return set(chosen), with_maintenance
+        chosen, maintenance = plan_cycle(ordered, due, available, costs)
+        self.collisions.plan(chosen, previous, now, available - len(maintenance), costs)
+        return set(chosen), maintenance
 
     @staticmethod
     def _keep(vehicle: Vehicle, previous: VehicleData | None) -> VehicleData:

@@ -15,7 +15,7 @@ the owner knows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 import logging
@@ -29,6 +29,7 @@ from ..api import AuthenticationError, Collision, PsaClient, PsaError, RateLimit
 from ..clock import Clock
 from ..const import COLLISIONS_INTERVAL, DOMAIN
 from ..events.collisions import async_fire_collision
+from ..polling.planner import plan_collision_reads
 from ..vehicles.data import VehicleData
 
 _LOGGER = logging.getLogger(__name__)
@@ -75,18 +76,25 @@ class CollisionReads:
         self._now = clock.utcnow
         self._store = collisions_store(hass, entry.entry_id)
         self._seen: dict[str, list[str]] | None = None
-        self._planned: set[str] = set()
+        self.planned: set[str] = set()
+        """The cars whose collisions this cycle reads (``planner.plan_collision_reads``)."""
 
-    def plan(self, chosen: Iterable[str], previous: Mapping[str, VehicleData], spare: int) -> None:
-        """Read this cycle the collisions of the chosen cars that are due, within ``spare``."""
-        now = self._now()
-        due = [vid for vid in chosen if collisions_due(previous.get(vid), now)]
-        self._planned = set(due[: max(0, spare)])
+    def plan(
+        self,
+        chosen: Sequence[str],
+        previous: Mapping[str, VehicleData],
+        now: datetime,
+        calls_available: int,
+        costs: Mapping[str, int],
+    ) -> None:
+        """Choose the cars whose collisions this cycle reads (see ``plan_collision_reads``)."""
+        due = {vid for vid in chosen if collisions_due(previous.get(vid), now)}
+        self.planned = plan_collision_reads(chosen, costs, calls_available, due)
 
     async def with_collisions(self, read: VehicleData) -> VehicleData:
         """``read`` after its collisions were read, when planned; new ones announced."""
         vehicle = read.vehicle
-        if vehicle.id not in self._planned:
+        if vehicle.id not in self.planned:
             drove = read.drove_since_collisions or read.is_active
             return replace(read, drove_since_collisions=drove)
         try:
@@ -120,7 +128,9 @@ class CollisionReads:
         # Saved before announcing: a restart right after must not announce them again.
         await self._store.async_save({"cars": self._seen})
         if first_read:
-            oldest_news = self._now() - FIRST_READ_NEWS
+            # On the car's clock, as the collisions' times: the last upload, else ours.
+            car_now = read.status.updated_at if read.status is not None else None
+            oldest_news = (car_now or self._now()) - FIRST_READ_NEWS
             new = [c for c in new if c.occurred_at is not None and c.occurred_at >= oldest_news]
         status = read.status
         allowed = status is not None and not status.position_hidden

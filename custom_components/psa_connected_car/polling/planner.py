@@ -81,6 +81,22 @@ def plan_cycle(
     return chosen, set(with_maintenance[: max(0, spare)])
 
 
+def plan_collision_reads(
+    chosen: Sequence[str],
+    costs: Mapping[str, int],
+    calls_available: int,
+    collisions_due: Set[str],
+) -> set[str]:
+    """The chosen cars whose collisions this cycle reads: due ones, within the calls left
+    once the cars are paid for (``costs``, two by default); none when none is left.
+
+    ``calls_available`` excludes what maintenance, read first, takes of the spare calls.
+    """
+    spare = calls_available - sum(costs.get(vid, CALLS_PER_VEHICLE_CYCLE) for vid in chosen)
+    due = [vid for vid in chosen if vid in collisions_due]
+    return set(due[: max(0, spare)])
+
+
 def maintenance_due(known: VehicleData | None, now: datetime) -> bool:
     """Whether the car's maintenance is worth a spare call: every ``MAINTENANCE_INTERVAL``."""
     fetched = known.maintenance_fetched_at if known else None

@@ -1,0 +1,39 @@
+"""Collisions are read with the calls a cycle has left, and only after a drive."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from custom_components.psa_connected_car.api import Vehicle
+from custom_components.psa_connected_car.collisions.reads import collisions_due
+from custom_components.psa_connected_car.polling.planner import plan_collision_reads
+from custom_components.psa_connected_car.vehicles.data import VehicleData
+
+NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
+CAR = VehicleData(
+    vehicle=Vehicle(id="car", vin="VR3UHZKXZLT000001", brand=None, label=None, motorization=None)
+)
+
+
+def test_collisions_use_only_the_calls_left_over() -> None:
+    costs = {"a": 2, "b": 3}
+    assert plan_collision_reads(["a", "b"], costs, 7, {"a", "b"}) == {"a", "b"}
+    assert plan_collision_reads(["a", "b"], costs, 6, {"a", "b"}) == {"a"}
+    assert plan_collision_reads(["a", "b"], costs, 5, {"a", "b"}) == set()
+    assert plan_collision_reads(["a", "b"], costs, 3, {"a", "b"}) == set()
+
+
+def test_only_due_cars_that_were_read_get_their_collisions() -> None:
+    assert plan_collision_reads(["a"], {}, 96, {"a", "b"}) == {"a"}
+    assert plan_collision_reads(["a", "b"], {}, 96, {"b"}) == {"b"}
+
+
+def test_a_car_never_read_is_due_then_only_after_driving_and_six_hours() -> None:
+    assert collisions_due(None, NOW)
+    assert collisions_due(CAR, NOW)
+    read = replace(CAR, collisions_fetched_at=NOW, drove_since_collisions=False)
+    assert not collisions_due(read, NOW + timedelta(days=3)), "parked since: nothing new"
+    drove = replace(read, drove_since_collisions=True)
+    assert not collisions_due(drove, NOW + timedelta(hours=5, minutes=59))
+    assert collisions_due(drove, NOW + timedelta(hours=6))
