@@ -62,7 +62,13 @@ async def test_every_car_offers_the_triggers(hass: HomeAssistant, setup_integrat
     device = _car_device(hass, setup_integration, 1)
     triggers = await async_get_device_automations(hass, DeviceAutomationType.TRIGGER, device.id)
     ours = sorted(t["type"] for t in triggers if t["domain"] == DOMAIN)
-    assert ours == ["alert_raised", "critical_alert_raised", "service_due", "trip_ended"]
+    assert ours == [
+        "alert_raised",
+        "collision_detected",
+        "critical_alert_raised",
+        "service_due",
+        "trip_ended",
+    ]
     assert all(
         t["device_id"] == device.id and t["metadata"] == {}
         for t in triggers
