@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from custom_components.psa_connected_car.api import Vehicle
+from custom_components.psa_connected_car.api import Vehicle, parse_status
 from custom_components.psa_connected_car.collisions.reads import collisions_due
 from custom_components.psa_connected_car.polling.planner import plan_collision_reads
 from custom_components.psa_connected_car.vehicles.data import VehicleData
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
+DRIVING = parse_status({"kinetic": {"moving": True}, "createdAt": "2026-06-01T18:00:00Z"})
 CAR = VehicleData(
     vehicle=Vehicle(id="car", vin="VR3UHZKXZLT000001", brand=None, label=None, motorization=None)
 )
@@ -37,3 +38,5 @@ def test_a_car_never_read_is_due_then_only_after_driving_and_six_hours() -> None
     drove = replace(read, drove_since_collisions=True)
     assert not collisions_due(drove, NOW + timedelta(hours=5, minutes=59))
     assert collisions_due(drove, NOW + timedelta(hours=6))
+    driving = replace(drove, status=DRIVING)
+    assert not collisions_due(driving, NOW + timedelta(hours=7)), "read once the drive ends"

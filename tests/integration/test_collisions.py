@@ -61,12 +61,14 @@ async def _crash_on_a_drive(
     car: str,
     severity: str,
 ) -> str:
-    """A drive with a collision, seen driving, then six hours later a refresh."""
+    """A drive with a collision, seen driving, then parked, then six hours later a refresh."""
     running.sim.start_trip(car, duration_s=600, speed_kmh=60)
     collision_id = running.sim.add_collision(car, "Front", severity)
     await coordinator.async_refresh()
     assert coordinator.data[car].is_active
     running.sim.advance(900)
+    await coordinator.async_refresh()
+    assert not coordinator.data[car].is_active
     freezer.tick(SIX_HOURS)
     await coordinator.async_refresh()
     await hass.async_block_till_done()
@@ -134,6 +136,7 @@ async def test_parked_cars_cost_no_collision_read(
     entry, running = setup_integration
     coordinator = _coordinator(entry)
     running.sim.advance(3600)  # the demo hybrid ends its starting trip
+    await coordinator.async_refresh()
     freezer.tick(SIX_HOURS)
     await coordinator.async_refresh()  # read once more, for the car that drove
     before = _collision_reads(running)

@@ -2,10 +2,11 @@
 
 Neither the pushes nor the alert types signal a collision (the ``Collision...Fault`` alerts
 are faults of the assistance systems), so collisions are read periodically: at most every
-``COLLISIONS_INTERVAL``, only after the car drove since the last read (or may have: the first
-cycle after a start), and only with the calls a cycle has left once every due car is read. A
-parked car can be hit, but its sensors record the impacts it reports while driving: waiting
-for the next drive keeps a parked account's cost at zero.
+``COLLISIONS_INTERVAL``, only once the car has driven since the last read and is parked again
+(a read mid-drive would need another after it), and only with the calls a cycle has left once
+every due car is read. The first cycle after a start reads every car once. A parked car can be
+hit too; whether it reports that at once is not documented: the read after its next drive
+finds it. Parked cars cost nothing.
 
 Each collision is announced once: the ids seen live in a ``Store`` of the entry. The first
 read of a car announces only collisions of the last ``FIRST_READ_NEWS``: the periodic read
@@ -53,8 +54,8 @@ def collisions_due(known: VehicleData | None, now: datetime) -> bool:
     """Whether the car's collisions are worth a spare call now."""
     if known is None or known.collisions_fetched_at is None:
         return True
-    if not (known.drove_since_collisions or known.is_active):
-        return False
+    if known.is_active or not known.drove_since_collisions:
+        return False  # parked since the last read, or driving: read once the drive is over
     return now - known.collisions_fetched_at >= COLLISIONS_INTERVAL
 
 
