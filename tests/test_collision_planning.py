@@ -30,13 +30,15 @@ def test_only_due_cars_that_were_read_get_their_collisions() -> None:
     assert plan_collision_reads(["a", "b"], {}, 96, {"b"}) == {"b"}
 
 
-def test_a_car_never_read_is_due_then_only_after_driving_and_six_hours() -> None:
-    assert collisions_due(None, NOW)
-    assert collisions_due(CAR, NOW)
-    read = replace(CAR, collisions_fetched_at=NOW, drove_since_collisions=False)
-    assert not collisions_due(read, NOW + timedelta(days=3)), "parked since: nothing new"
-    drove = replace(read, drove_since_collisions=True)
-    assert not collisions_due(drove, NOW + timedelta(hours=5, minutes=59))
-    assert collisions_due(drove, NOW + timedelta(hours=6))
-    driving = replace(drove, status=DRIVING)
+def test_collisions_are_due_after_a_drive_then_at_most_every_six_hours() -> None:
+    assert not collisions_due(None, NOW)
+    assert not collisions_due(CAR, NOW), "not at start-up: a parked car has nothing new"
+    drove = replace(CAR, drove_since_collisions=True)
+    assert collisions_due(drove, NOW), "the first read follows the first drive"
+    read = replace(drove, collisions_fetched_at=NOW)
+    assert not collisions_due(read, NOW + timedelta(hours=5, minutes=59))
+    assert collisions_due(read, NOW + timedelta(hours=6))
+    parked = replace(read, drove_since_collisions=False)
+    assert not collisions_due(parked, NOW + timedelta(days=3)), "parked since: nothing new"
+    driving = replace(read, status=DRIVING)
     assert not collisions_due(driving, NOW + timedelta(hours=7)), "read once the drive ends"

@@ -85,7 +85,7 @@ async def test_a_collision_is_announced_once_across_a_reload(
     device_id = await _trigger(hass, entry, vin)
     events = async_capture_events(hass, EVENT_COLLISION)
     fired = async_capture_events(hass, FIRED)
-    assert _collision_reads(running) >= 1, "the first cycle reads the collisions"
+    assert _collision_reads(running) == 0, "nothing is read at start-up"
 
     first = await _crash_on_a_drive(hass, coordinator, running, freezer, car=car, severity="Major")
 
@@ -125,8 +125,15 @@ async def test_the_first_read_of_a_car_announces_only_the_last_day(
     fresh = running.sim.add_collision(car, "Lateral", "Minor")
     events = async_capture_events(hass, EVENT_COLLISION)
     await coordinator.async_refresh_vehicle_list()
-    await hass.async_block_till_done()
     assert car in coordinator.data
+    running.sim.start_trip(car, duration_s=600, speed_kmh=60)
+    await coordinator.async_refresh()
+    running.sim.advance(900)
+    await coordinator.async_refresh()  # parked again: read by the next cycle
+    assert _collision_reads(running) == 0
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert _collision_reads(running) == 1
     assert [event.data["collision_id"] for event in events] == [fresh]
 
 

@@ -4,9 +4,9 @@ Neither the pushes nor the alert types signal a collision (the ``Collision...Fau
 are faults of the assistance systems), so collisions are read periodically: at most every
 ``COLLISIONS_INTERVAL``, only once the car has driven since the last read and is parked again
 (a read mid-drive would need another after it), and only with the calls a cycle has left once
-every due car is read. The first cycle after a start reads every car once. A parked car can be
-hit too; whether it reports that at once is not documented: the read after its next drive
-finds it. Parked cars cost nothing.
+every due car is read; not at start-up either (the first read follows the first drive). A
+parked car can be hit too; whether it reports that at once is not documented: the read after
+its next drive finds it. Parked cars cost nothing.
 
 Each collision is announced once: the ids seen live in a ``Store`` of the entry. The first
 read of a car announces only collisions of the last ``FIRST_READ_NEWS``: the periodic read
@@ -52,11 +52,10 @@ async def async_remove_collisions_store(hass: HomeAssistant, entry_id: str) -> N
 
 def collisions_due(known: VehicleData | None, now: datetime) -> bool:
     """Whether the car's collisions are worth a spare call now."""
-    if known is None or known.collisions_fetched_at is None:
-        return True
-    if known.is_active or not known.drove_since_collisions:
+    if known is None or known.is_active or not known.drove_since_collisions:
         return False  # parked since the last read, or driving: read once the drive is over
-    return now - known.collisions_fetched_at >= COLLISIONS_INTERVAL
+    fetched = known.collisions_fetched_at
+    return fetched is None or now - fetched >= COLLISIONS_INTERVAL
 
 
 class CollisionReads:

@@ -41,8 +41,8 @@ class VehicleData:
     trip_unread: bool = False
     """A trip ended (a push said so) and its figures are still to be read."""
     collisions_fetched_at: datetime | None = None
-    drove_since_collisions: bool = True
-    """The car drove (or may have: unknown) since its collisions were last read."""
+    drove_since_collisions: bool = False
+    """The car was seen driving since its collisions were last read (or since the start)."""
 
     @property
     def fuel(self) -> Energy | None:
