@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntry
@@ -152,3 +153,22 @@ async def test_parked_cars_cost_no_collision_read(
         freezer.tick(SIX_HOURS)
         await coordinator.async_refresh()
     assert _collision_reads(running) == before
+
+
+async def test_removing_the_entry_forgets_its_collisions(
+    hass: HomeAssistant,
+    setup_integration: Setup,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    entry, running = setup_integration
+    coordinator = _coordinator(entry)
+    car = running.sim.vehicles_of(DEMO_USER)[0]
+    await _crash_on_a_drive(hass, coordinator, running, freezer, car=car, severity="Minor")
+    await hass.async_block_till_done()
+    key = f"{DOMAIN}.{entry.entry_id}.collisions"
+    assert key in hass_storage
+
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert key not in hass_storage
