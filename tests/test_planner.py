@@ -187,7 +187,12 @@ def test_with_push_new_alerts_are_pushed_and_only_active_ones_are_polled_to_see_
     read_long_ago = replace(_alerts_read(parked, timedelta(minutes=30)), alerts=(alert,))
     assert alerts_due(read_long_ago, uploaded, NOW, pushed=True)  # to see it end
     assert not alerts_due(read_long_ago, read_long_ago.status, NOW, pushed=True)  # no upload
-    assert alerts_due(_alerts_read(parked, timedelta(hours=1)), uploaded, NOW, pushed=True)
+    # The re-check behind the monitor: hourly when polling, every two hours with push.
+    assert alerts_due(_alerts_read(parked, timedelta(hours=1)), read.status, NOW)
+    hour_ago = _alerts_read(parked, timedelta(hours=1))
+    assert not alerts_due(hour_ago, hour_ago.status, NOW, pushed=True)
+    two_hours_ago = _alerts_read(parked, timedelta(hours=2))
+    assert alerts_due(two_hours_ago, two_hours_ago.status, NOW, pushed=True)
     assert planned_calls(read, NOW, pushed=True) == 1
     assert planned_calls(read, NOW) == 2
 

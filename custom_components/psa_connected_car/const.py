@@ -39,6 +39,8 @@ COLLISIONS_INTERVAL: Final = timedelta(hours=6)
 """At most this often, and only after the car drove, are its collisions read."""
 ALERTS_RECHECK_INTERVAL: Final = timedelta(hours=1)
 """Alerts are read with every new upload of the car, and at least this often."""
+ALERTS_RECHECK_WITH_PUSH: Final = timedelta(hours=2)
+"""With push, new alerts are pushed; the re-check behind the alerts monitor comes this often."""
 ALERTS_WHILE_DRIVING: Final = timedelta(minutes=5)
 """While driving (an upload every half minute), alerts are read at most this often."""
 ALERTS_WITH_PUSH: Final = timedelta(minutes=30)

@@ -10,6 +10,7 @@ from ..api import RateBudget, VehicleStatus
 from ..const import (
     ACTIVE_INTERVAL,
     ALERTS_RECHECK_INTERVAL,
+    ALERTS_RECHECK_WITH_PUSH,
     ALERTS_WHILE_DRIVING,
     ALERTS_WITH_PUSH,
     BUDGET_SHARE,
@@ -112,12 +113,13 @@ def alerts_due(
     While it drives the car uploads every half minute, so alerts are read at most every
     ``ALERTS_WHILE_DRIVING`` then. And at least every ``ALERTS_RECHECK_INTERVAL``, in case
     the API does not tie alerts to uploads as closely as its documents suggest. When
-    ``pushed``, the alerts monitor delivers new alerts: a car with none active needs only
-    that hourly re-check; one with active alerts is read with an upload at most every
-    ``ALERTS_WITH_PUSH``, to see them end.
+    ``pushed``, the alerts monitor delivers new alerts: the re-check, a safety net behind
+    it, comes every ``ALERTS_RECHECK_WITH_PUSH``; a car with active alerts has them read
+    with an upload at most every ``ALERTS_WITH_PUSH``, to see them end.
     """
     fetched = known.alerts_fetched_at
-    if fetched is None or now - fetched >= ALERTS_RECHECK_INTERVAL:
+    recheck = ALERTS_RECHECK_WITH_PUSH if pushed else ALERTS_RECHECK_INTERVAL
+    if fetched is None or now - fetched >= recheck:
         return True
     if pushed and (not known.alerts or now - fetched < ALERTS_WITH_PUSH):
         return False
