@@ -50,6 +50,8 @@ URL_IN_TEXT = re.compile(
     r"[a-z0-9]+([\-\.]{1}[a-z0-9]+)*\.[a-z]{2,5}(:[0-9]{1,5})?(\/.*)?)",
     re.IGNORECASE,
 )
+SCHEME_IN_TEXT = re.compile(r"\b(ftp|ftps|scp|http|https|mqtt|mqtts|socket|socks5)://", re.I)
+"""Even a bare scheme (``https://``) counts as a URL for the validators; say ``HTTPS``."""
 HTML_TAG = re.compile(r"<[a-z/!][^>]*>", re.IGNORECASE)
 SINGLE_QUOTED_PLACEHOLDER = re.compile(r"'{\w+}'")
 COMBINED_REFERENCE = re.compile(r"(.+\[%)|(%\].+)")
@@ -183,6 +185,7 @@ def test_translation_texts_pass_hassfest(path: Path) -> None:
         assert text.strip(), f"{path.name}: {key} is empty"
         assert text == text.strip(), f"{path.name}: {key} has leading or trailing spaces"
         assert not URL_IN_TEXT.search(text), f"{path.name}: {key} holds a URL (use a placeholder)"
+        assert not SCHEME_IN_TEXT.search(text), f"{path.name}: {key} holds a URL scheme"
         assert not HTML_TAG.search(text), f"{path.name}: {key} holds HTML"
         assert not SINGLE_QUOTED_PLACEHOLDER.search(text), f"{path.name}: {key}: '{{x}}'"
         assert not COMBINED_REFERENCE.search(text), f"{path.name}: {key} combines references"
