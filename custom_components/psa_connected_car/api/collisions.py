@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from .models import Position
-from .parsers import block_time, embedded_items, parse_position, require_mapping
+from .parsers import block_time, page_items, parse_position
 from .parsing import as_list, as_mapping, dig, parse_timestamp, to_bool, to_str
 
 SEVERITY_ORDER = ("Minimal", "Minor", "Major")
@@ -49,12 +49,7 @@ class Collision:
 
 def parse_collisions(doc: object) -> list[Collision]:
     """One page of ``/collisions`` (``_embedded.collisions``, any case), or a bare list."""
-    if isinstance(doc, list):
-        items: list[Any] = doc
-    else:
-        items = embedded_items(require_mapping(doc, "collisions"), "collisions")
-    collisions = (parse_collision(item) for item in items)
-    return [collision for collision in collisions if collision is not None]
+    return page_items(doc, "collisions", parse_collision, bare_list=True)
 
 
 def parse_collision(doc: object) -> Collision | None:

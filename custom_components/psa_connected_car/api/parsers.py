@@ -6,7 +6,7 @@ object at all (or a single resource without its identifier).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .errors import InvalidResponseError
@@ -50,6 +50,24 @@ def embedded_items(doc: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
         if isinstance(name, str) and name.lower() == wanted:
             return [item for item in as_list(value) if isinstance(item, Mapping)]
     return []
+
+
+def page_items[T](
+    doc: object,
+    key: str,
+    parse_one: Callable[[Mapping[str, Any]], T | None],
+    *,
+    bare_list: bool = False,
+) -> list[T]:
+    """The items of one page (``_embedded.<key>``) that parse; the others are skipped.
+
+    With ``bare_list``, a plain JSON list of items is accepted as well.
+    """
+    if bare_list and isinstance(doc, list):
+        items = [item for item in doc if isinstance(item, Mapping)]
+    else:
+        items = embedded_items(require_mapping(doc, key), key)
+    return [parsed for parsed in map(parse_one, items) if parsed is not None]
 
 
 def block_time(block: object) -> Any:
@@ -103,9 +121,7 @@ def parse_vehicle(doc: object) -> Vehicle:
 
 def parse_vehicles(doc: object) -> list[Vehicle]:
     """One page of ``GET /user/vehicles``; items without id or VIN are skipped."""
-    data = require_mapping(doc, "vehicles")
-    vehicles = (_vehicle_or_none(item) for item in embedded_items(data, "vehicles"))
-    return [vehicle for vehicle in vehicles if vehicle is not None]
+    return page_items(doc, "vehicles", _vehicle_or_none)
 
 
 def parse_position(doc: object) -> Position | None:
@@ -172,9 +188,7 @@ def parse_alert(doc: object) -> Alert | None:
 
 def parse_alerts(doc: object) -> list[Alert]:
     """One page of ``GET /user/vehicles/{id}/alerts``."""
-    data = require_mapping(doc, "alerts")
-    alerts = (_alert_or_none(item) for item in embedded_items(data, "alerts"))
-    return [alert for alert in alerts if alert is not None]
+    return page_items(doc, "alerts", _alert_or_none)
 
 
 def _attributes(value: object) -> dict[str, str]:
@@ -202,9 +216,7 @@ def _callback_or_none(data: Mapping[str, Any]) -> Callback | None:
 
 def parse_callbacks(doc: object) -> list[Callback]:
     """One page of ``GET /user/callbacks``."""
-    data = require_mapping(doc, "callbacks")
-    callbacks = (_callback_or_none(item) for item in embedded_items(data, "callbacks"))
-    return [callback for callback in callbacks if callback is not None]
+    return page_items(doc, "callbacks", _callback_or_none)
 
 
 def parse_callback_ref(doc: object) -> tuple[str, str | None]:
@@ -251,6 +263,4 @@ def parse_monitor(doc: object) -> Monitor:
 
 def parse_monitors(doc: object) -> list[Monitor]:
     """One page of ``GET .../callbacks/{cbid}/monitors``."""
-    data = require_mapping(doc, "monitors")
-    monitors = (_monitor_or_none(item) for item in embedded_items(data, "monitors"))
-    return [monitor for monitor in monitors if monitor is not None]
+    return page_items(doc, "monitors", _monitor_or_none)

@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from .models import EnergyKind, Position
-from .parsers import embedded_items, parse_position, require_mapping
+from .parsers import page_items, parse_position
 from .parsing import (
     as_list,
     as_mapping,
@@ -75,12 +74,7 @@ class Trip:
 
 def parse_trips(doc: object) -> list[Trip]:
     """One page of ``/trips`` (``_embedded.trips``), or a bare list of trips."""
-    if isinstance(doc, list):
-        items: list[Any] = doc
-    else:
-        items = embedded_items(require_mapping(doc, "trips"), "trips")
-    trips = (parse_trip(item) for item in items)
-    return [trip for trip in trips if trip is not None]
+    return page_items(doc, "trips", parse_trip, bare_list=True)
 
 
 def parse_trip(doc: object) -> Trip | None:
