@@ -1,0 +1,166 @@
+"""The actions ``set_preconditioning_program`` and ``send_destination`` against the simulator.
+
+A good call reaches the car (the simulator stores the program or the destination); every bad
+value, an unknown car, an entry that is not loaded and a login without the scope are refused
+with their translated error before any request reaches the API.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import device_registry as dr
+import pytest
+
+from custom_components.psa_connected_car.const import DOMAIN
+from simulator.identities import DEMO_USER
+from simulator.testing import RunningSimulator
+
+from .push_support import Setup, api_calls, settle
+
+PROGRAM = "set_preconditioning_program"
+DESTINATION = "send_destination"
+ELECTRIC = 1
+
+
+def _device_id(hass: HomeAssistant, running: RunningSimulator, car: int = ELECTRIC) -> str:
+    vehicle_id = running.sim.vehicles_of(DEMO_USER)[car]
+    vin = running.sim.truth()[vehicle_id]["vin"]
+    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, vin)})
+    assert device is not None
+    return device.id
+
+
+async def _call(hass: HomeAssistant, service: str, data: dict[str, Any]) -> None:
+    await hass.services.async_call(DOMAIN, service, data, blocking=True)
+
+
+async def _refused(hass: HomeAssistant, service: str, data: dict[str, Any]) -> ServiceValidationError:
+    with pytest.raises(ServiceValidationError) as caught:
+        await _call(hass, service, data)
+    return caught.value
+
+
+GOOD_PROGRAM: dict[str, Any] = {
+    "slot": 2,
+    "days": ["sat", "mon"],
+    "start_time": "07:15",
+    "enabled": True,
+}
+GOOD_DESTINATION: dict[str, Any] = {
+    "latitude": 48.8584,
+    "longitude": 2.2945,
+    "waypoints": [{"latitude": 48.8606, "longitude": 2.3376}],
+    "driver_approval": False,
+}
+WAYPOINT = {"latitude": 45.0, "longitude": 5.0}
+
+BAD_CALLS: list[tuple[str, dict[str, Any], str, str]] = [
+    (PROGRAM, GOOD_PROGRAM | {"slot": 0}, "invalid_slot", "from 1 to 4"),
+    (PROGRAM, GOOD_PROGRAM | {"slot": 5}, "invalid_slot", "from 1 to 4"),
+    (PROGRAM, GOOD_PROGRAM | {"slot": 1.5}, "invalid_slot", "from 1 to 4"),
+    (PROGRAM, GOOD_PROGRAM | {"slot": "two"}, "invalid_slot", "from 1 to 4"),
+    (PROGRAM, GOOD_PROGRAM | {"days": []}, "invalid_days", "mon, tue, wed"),
+    (PROGRAM, GOOD_PROGRAM | {"days": ["monday"]}, "invalid_days", "at least one day"),
+    (PROGRAM, GOOD_PROGRAM | {"start_time": "25:00"}, "invalid_start_time", "07:30"),
+    (PROGRAM, GOOD_PROGRAM | {"start_time": "soon"}, "invalid_start_time", "07:30"),
+    (DESTINATION, GOOD_DESTINATION | {"latitude": 90.5}, "invalid_latitude", "-90 to 90"),
+    (DESTINATION, GOOD_DESTINATION | {"latitude": "nan"}, "invalid_latitude", "-90 to 90"),
+    (DESTINATION, GOOD_DESTINATION | {"longitude": -180.1}, "invalid_longitude", "-180"),
+    (DESTINATION, GOOD_DESTINATION | {"longitude": "east"}, "invalid_longitude", "-180"),
+    (
+        DESTINATION,
+        GOOD_DESTINATION | {"waypoints": [{"latitude": -91, "longitude": 0}]},
+        "invalid_latitude",
+        "-90 to 90",
+    ),
+    (
+        DESTINATION,
+        GOOD_DESTINATION | {"waypoints": [{"latitude": 1}]},
+        "invalid_longitude",
+        "-180",
+    ),
+    (DESTINATION, GOOD_DESTINATION | {"waypoints": ["here"]}, "invalid_waypoint", "waypoint"),
+    (
+        DESTINATION,
+        GOOD_DESTINATION | {"waypoints": [WAYPOINT] * 10},
+        "too_many_points",
+        "at most 9 waypoints (10 points in total); 10 waypoints",
+    ),
+    (DESTINATION, GOOD_DESTINATION | {"speed": 3}, "invalid_action_field", "speed"),
+]
+
+
+@pytest.mark.parametrize(
+    ("service", "data", "key", "text"),
+    BAD_CALLS,
+    ids=[f"{service}-{key}-{index}" for index, (service, _, key, _) in enumerate(BAD_CALLS)],
+)
+async def test_bad_values_are_refused_without_a_request(
+    hass: HomeAssistant,
+    push_setup: Setup,
+    service: str,
+    data: dict[str, Any],
+    key: str,
+    text: str,
+) -> None:
+    """Each bad value names its own problem, in the user's language, and sends nothing."""
+    _, running = push_setup
+    device_id = _device_id(hass, running)
+    before = api_calls(running)
+    error = await _refused(hass, service, {"device_id": device_id, **data})
+    assert error.translation_key == key
+    assert error.translation_domain == DOMAIN
+    assert text in str(error)
+    await settle(hass, running)
+    assert api_calls(running) == before
+
+
+async def test_nine_waypoints_are_accepted(hass: HomeAssistant, push_setup: Setup) -> None:
+    """The limit itself: 9 waypoints and the destination make the API's 10 points."""
+    _, running = push_setup
+    vehicle_id = running.sim.vehicles_of(DEMO_USER)[ELECTRIC]
+    waypoints = [{"latitude": 45.0 + i / 10, "longitude": 5.0} for i in range(9)]
+    await _call(
+        hass,
+        DESTINATION,
+        {"device_id": _device_id(hass, running), "latitude": 46.0, "longitude": 6.0}
+        | {"waypoints": waypoints},
+    )
+    await settle(hass, running)
+    navigation = running.sim.world.vehicles[vehicle_id].navigation
+    assert navigation is not None
+    assert len(navigation["positions"]) == 10
+    assert navigation["positions"][-1]["coordinates"] == [6.0, 46.0]
+
+
+async def test_unknown_device_is_refused(hass: HomeAssistant, push_setup: Setup) -> None:
+    """A device of another integration, or no device at all, is not a car."""
+    entry, running = push_setup
+    other = dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id, identifiers={("other", "x")}
+    )
+    before = api_calls(running)
+    for device_id in (other.id, "not-a-device"):
+        error = await _refused(hass, DESTINATION, GOOD_DESTINATION | {"device_id": device_id})
+        assert error.translation_key == "unknown_vehicle"
+    assert api_calls(running) == before
+
+
+async def test_unloaded_entry_is_refused(hass: HomeAssistant, push_setup: Setup) -> None:
+    """The actions stay registered; a car of an unloaded entry gets a clear error."""
+    entry, running = push_setup
+    device_id = _device_id(hass, running)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    before = api_calls(running)
+    error = await _refused(hass, PROGRAM, GOOD_PROGRAM | {"device_id": device_id})
+    assert error.translation_key == "entry_not_loaded"
+    assert "not loaded" in str(error)
+    assert api_calls(running) == before
+
+
+def _entry(setup: Setup) -> ConfigEntry:
+    return setup[0]
