@@ -2,7 +2,8 @@
 
 Both name a car by its device. The call's data is checked before anything is sent: a bad
 value raises a translated ``ServiceValidationError`` (no request reaches the API), and so
-do an unknown car, an entry that is not loaded and a login without the action's scope.
+do an unknown car and an entry that is not loaded. The commander refuses a command the
+login was not granted, also without a request.
 """
 
 from __future__ import annotations
@@ -22,13 +23,12 @@ import voluptuous as vol
 from .api.remotes import (
     MAX_NAVIGATION_POINTS,
     PROGRAM_SLOTS,
-    REMOTE_SCOPES,
     WEEK_DAYS,
     RemoteCommand,
-    RemoteKind,
 )
 from .const import DOMAIN
 from .coordinator import PsaConfigEntry
+from .remotes.commander import RemoteCommander
 
 SERVICE_SET_PRECONDITIONING_PROGRAM = "set_preconditioning_program"
 SERVICE_SEND_DESTINATION = "send_destination"
@@ -180,61 +180,52 @@ def _translated(schema: vol.Schema) -> Callable[[dict[str, Any]], dict[str, Any]
 
 @dataclass(frozen=True)
 class VehicleTarget:
-    """The car an action acts on: its loaded entry and its API id."""
+    """The car an action acts on: its entry's commands and its API id."""
 
-    entry: PsaConfigEntry
+    remotes: RemoteCommander
     vehicle_id: str
 
 
-def vehicle_target(hass: HomeAssistant, device_id: str, kind: RemoteKind) -> VehicleTarget:
-    """The car of ``device_id``, checked: ours, its entry loaded, the scope granted."""
+def vehicle_target(hass: HomeAssistant, device_id: str) -> VehicleTarget:
+    """The car of ``device_id``: one of ours, in a loaded entry.
+
+    Whether the login may send the command is the commander's to say (it refuses a kind
+    that was not granted, without a request).
+    """
     device = dr.async_get(hass).async_get(device_id)
-    vin = next(
-        (ident[1] for ident in device.identifiers if ident[0] == DOMAIN) if device else (),
-        None,
-    )
-    if device is None or vin is None:
+    identifiers = device.identifiers if device is not None else set()
+    vin = next((value for domain, value in identifiers if domain == DOMAIN), None)
+    entry = hass.config_entries.async_get_entry(device.config_entry_id) if device else None
+    if vin is None or entry is None or entry.domain != DOMAIN:
         raise ServiceValidationError(translation_domain=DOMAIN, translation_key="unknown_vehicle")
-    entries: list[PsaConfigEntry] = [
-        entry
-        for entry in hass.config_entries.async_entries(DOMAIN)
-        if entry.entry_id in device.config_entries
-    ]
-    loaded = [entry for entry in entries if entry.state is ConfigEntryState.LOADED]
-    if not loaded:
+    if entry.state is not ConfigEntryState.LOADED or entry.runtime_data.remotes is None:
         raise ServiceValidationError(translation_domain=DOMAIN, translation_key="entry_not_loaded")
-    for entry in loaded:
-        for vehicle_id, data in (entry.runtime_data.coordinator.data or {}).items():
-            if data.vehicle.vin != vin:
-                continue
-            if not entry.runtime_data.remotes.granted(kind):
-                raise ServiceValidationError(
-                    translation_domain=DOMAIN,
-                    translation_key="action_scope_missing",
-                    translation_placeholders={"scope": REMOTE_SCOPES[kind]},
-                )
-            return VehicleTarget(entry, vehicle_id)
+    loaded: PsaConfigEntry = entry
+    remotes = loaded.runtime_data.remotes
+    for vehicle_id, data in (loaded.runtime_data.coordinator.data or {}).items():
+        if data.vehicle.vin == vin:
+            return VehicleTarget(remotes, vehicle_id)
     raise ServiceValidationError(translation_domain=DOMAIN, translation_key="unknown_vehicle")
 
 
 async def _async_set_preconditioning_program(call: ServiceCall) -> None:
-    target = vehicle_target(call.hass, call.data[ATTR_DEVICE_ID], RemoteKind.PRECONDITIONING)
+    target = vehicle_target(call.hass, call.data[ATTR_DEVICE_ID])
     command = RemoteCommand.precondition_program(
         call.data[ATTR_SLOT],
         call.data[ATTR_DAYS],
         call.data[ATTR_START_TIME],
         call.data[ATTR_ENABLED],
     )
-    await target.entry.runtime_data.remotes.async_send(target.vehicle_id, command)
+    await target.remotes.async_send(target.vehicle_id, command)
 
 
 async def _async_send_destination(call: ServiceCall) -> None:
-    target = vehicle_target(call.hass, call.data[ATTR_DEVICE_ID], RemoteKind.NAVIGATION)
+    target = vehicle_target(call.hass, call.data[ATTR_DEVICE_ID])
     destination = (call.data[ATTR_LATITUDE], call.data[ATTR_LONGITUDE])
     command = RemoteCommand.navigation(
         [*call.data[ATTR_WAYPOINTS], destination], call.data[ATTR_DRIVER_APPROVAL]
     )
-    await target.entry.runtime_data.remotes.async_send(target.vehicle_id, command)
+    await target.remotes.async_send(target.vehicle_id, command)
 
 
 @callback

@@ -1,8 +1,8 @@
 """Switches that send remote commands: charge now, precondition now.
 
-A switch shows the car's state (its status). While its command is on its way it shows the
-state asked for, as an assumed state; once the command is over it follows the car again
-(the commander reads the status after a success, so that is the confirmed state).
+A switch shows the car's state (its status). While its own command is on its way it shows
+the state asked for, as an assumed state; once the command is over it follows the car again
+(the commander reads the car's status after a success, so that is the confirmed state).
 """
 
 from __future__ import annotations
@@ -17,16 +17,21 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api.remotes import RemoteCommand, RemoteKind
 from .controls import has_battery
+from .controls.requested import RequestedValue
 from .coordinator import PsaConfigEntry, PsaCoordinator
-from .entity import async_add_vehicle_entities, from_status, reported
-from .remotes.entity import PsaRemoteEntity, PsaRemoteEntityDescription
+from .entity import from_status, reported
+from .remotes.entity import (
+    PsaCommandEntity,
+    PsaCommandEntityDescription,
+    async_add_command_entities,
+)
 from .vehicles.data import VehicleData
 
 PARALLEL_UPDATES = 0
 
 
 @dataclass(frozen=True, kw_only=True)
-class PsaSwitchDescription(PsaRemoteEntityDescription, SwitchEntityDescription):
+class PsaSwitchDescription(PsaCommandEntityDescription, SwitchEntityDescription):
     """A switch: the car's state, and the command that changes it."""
 
     is_on_fn: Callable[[VehicleData], bool | None]
@@ -65,11 +70,10 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the switches whose command the login may send."""
-    granted = [d for d in SWITCHES if entry.runtime_data.remotes.granted(d.kind)]
-    async_add_vehicle_entities(entry, async_add_entities, granted, PsaRemoteSwitch)
+    async_add_command_entities(entry, async_add_entities, SWITCHES, PsaRemoteSwitch)
 
 
-class PsaRemoteSwitch(PsaRemoteEntity, SwitchEntity):
+class PsaRemoteSwitch(PsaCommandEntity, SwitchEntity):
     """Turning it on or off sends the command; it shows what the car reports."""
 
     entity_description: PsaSwitchDescription
@@ -79,20 +83,21 @@ class PsaRemoteSwitch(PsaRemoteEntity, SwitchEntity):
     ) -> None:
         """Bind the switch to a car."""
         super().__init__(coordinator, vehicle_id, description)
-        self._requested: bool | None = None
+        self._requested = RequestedValue[bool]()
 
     @property
     def is_on(self) -> bool | None:
-        """The state asked for while the command is pending, else the car's."""
-        if self._requested is not None and self.command_pending:
-            return self._requested
+        """The state asked for while the command is on its way, else the car's."""
+        requested = self._requested.while_pending(self.commander, self.vehicle_id)
+        if requested is not None:
+            return requested
         data = self.vehicle_data
         return self.entity_description.is_on_fn(data) if data is not None else None
 
     @property
     def assumed_state(self) -> bool:
         """Assumed while the command is on its way (the car has not confirmed it)."""
-        return self._requested is not None and self.command_pending
+        return self._requested.while_pending(self.commander, self.vehicle_id) is not None
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Start charging or preconditioning now."""
@@ -103,6 +108,7 @@ class PsaRemoteSwitch(PsaRemoteEntity, SwitchEntity):
         await self._async_switch(False)
 
     async def _async_switch(self, on: bool) -> None:
-        await self.async_send(self.entity_description.command_fn(on))
-        self._requested = on
+        command = self.entity_description.command_fn(on)
+        self._requested.sent(command, on)
+        await self.async_send(command)
         self.async_write_ha_state()

@@ -20,14 +20,18 @@ from .api.remotes import RemoteCommand, RemoteKind
 from .clock import get_clock
 from .controls import has_battery, local_time_of_day, next_occurrence
 from .coordinator import PsaConfigEntry, PsaCoordinator
-from .entity import async_add_vehicle_entities
-from .remotes.entity import PsaRemoteEntity, PsaRemoteEntityDescription
+from .controls.requested import RequestedValue
+from .remotes.entity import (
+    PsaCommandEntity,
+    PsaCommandEntityDescription,
+    async_add_command_entities,
+)
 
 PARALLEL_UPDATES = 0
 
 
 @dataclass(frozen=True, kw_only=True)
-class PsaTimeDescription(PsaRemoteEntityDescription, TimeEntityDescription):
+class PsaTimeDescription(PsaCommandEntityDescription, TimeEntityDescription):
     """A time entity backed by a remote command."""
 
 
@@ -47,11 +51,10 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the delayed charge time of the cars with a battery, when the login may charge."""
-    granted = [d for d in TIMES if entry.runtime_data.remotes.granted(d.kind)]
-    async_add_vehicle_entities(entry, async_add_entities, granted, PsaDelayedChargeTime)
+    async_add_command_entities(entry, async_add_entities, TIMES, PsaDelayedChargeTime)
 
 
-class PsaDelayedChargeTime(PsaRemoteEntity, TimeEntity):
+class PsaDelayedChargeTime(PsaCommandEntity, TimeEntity):
     """When the next delayed charge starts; setting it schedules the charge."""
 
     entity_description: PsaTimeDescription
@@ -61,25 +64,27 @@ class PsaDelayedChargeTime(PsaRemoteEntity, TimeEntity):
     ) -> None:
         """Bind the entity to a car."""
         super().__init__(coordinator, vehicle_id, description)
-        self._requested: time | None = None
+        self._requested = RequestedValue[time]()
 
     @property
     def native_value(self) -> time | None:
         """The time asked for while the command is pending, else the car's next start."""
-        if self._requested is not None and self.command_pending:
-            return self._requested
+        requested = self._requested.while_pending(self.commander, self.vehicle_id)
+        if requested is not None:
+            return requested
         data = self.vehicle_data
         return local_time_of_day(data.next_delayed_charge_at if data is not None else None)
 
     @property
     def assumed_state(self) -> bool:
         """Assumed while the command is on its way."""
-        return self._requested is not None and self.command_pending
+        return self._requested.while_pending(self.commander, self.vehicle_id) is not None
 
     async def async_set_value(self, value: time) -> None:
         """Schedule the next delayed charge at the next ``value`` o'clock."""
         now = get_clock(self.hass).utcnow()
         start = next_occurrence(now, value, dt_util.get_default_time_zone())
-        await self.async_send(RemoteCommand.delayed_charge(start))
-        self._requested = value.replace(second=0, microsecond=0, tzinfo=None)
+        command = RemoteCommand.delayed_charge(start)
+        self._requested.sent(command, value.replace(second=0, microsecond=0, tzinfo=None))
+        await self.async_send(command)
         self.async_write_ha_state()

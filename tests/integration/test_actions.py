@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
@@ -19,17 +18,23 @@ from custom_components.psa_connected_car.const import DOMAIN
 from simulator.identities import DEMO_USER
 from simulator.testing import RunningSimulator
 
+from . import push_support
 from .push_support import Setup, api_calls, settle
+
+simulator_config = push_support.simulator_config
+external_url = push_support.external_url
+push_setup = push_support.push_setup
 
 PROGRAM = "set_preconditioning_program"
 DESTINATION = "send_destination"
 ELECTRIC = 1
 
 
-def _device_id(hass: HomeAssistant, running: RunningSimulator, car: int = ELECTRIC) -> str:
+def _device_id(hass: HomeAssistant, setup: Setup, car: int = ELECTRIC) -> str:
+    entry, running = setup
     vehicle_id = running.sim.vehicles_of(DEMO_USER)[car]
     vin = running.sim.truth()[vehicle_id]["vin"]
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, vin)})
+    device = dr.async_get(hass).async_get_device_by_identifier((DOMAIN, vin), entry.entry_id)
     assert device is not None
     return device.id
 
@@ -109,7 +114,7 @@ async def test_bad_values_are_refused_without_a_request(
 ) -> None:
     """Each bad value names its own problem, in the user's language, and sends nothing."""
     _, running = push_setup
-    device_id = _device_id(hass, running)
+    device_id = _device_id(hass, push_setup)
     before = api_calls(running)
     error = await _refused(hass, service, {"device_id": device_id, **data})
     assert error.translation_key == key
@@ -119,22 +124,50 @@ async def test_bad_values_are_refused_without_a_request(
     assert api_calls(running) == before
 
 
-async def test_nine_waypoints_are_accepted(hass: HomeAssistant, push_setup: Setup) -> None:
-    """The limit itself: 9 waypoints and the destination make the API's 10 points."""
+async def test_destination_with_nine_waypoints_reaches_the_car(
+    hass: HomeAssistant, push_setup: Setup
+) -> None:
+    """The limit itself: 9 waypoints and the destination make the API's 10 points, in order."""
     _, running = push_setup
-    vehicle_id = running.sim.vehicles_of(DEMO_USER)[ELECTRIC]
+    car = running.sim.vehicles_of(DEMO_USER)[ELECTRIC]
     waypoints = [{"latitude": 45.0 + i / 10, "longitude": 5.0} for i in range(9)]
     await _call(
         hass,
         DESTINATION,
-        {"device_id": _device_id(hass, running), "latitude": 46.0, "longitude": 6.0}
-        | {"waypoints": waypoints},
+        {"device_id": _device_id(hass, push_setup), "latitude": 46.0, "longitude": 6.0}
+        | {"waypoints": waypoints, "driver_approval": False},
     )
-    await settle(hass, running)
-    navigation = running.sim.world.vehicles[vehicle_id].navigation
+    await _let_the_car_answer(hass, running, car)
+    navigation = running.sim.truth()[car]["navigation"]
     assert navigation is not None
+    assert navigation["positions"][0] == [5.0, 45.0]  # GeoJSON: longitude first
+    assert navigation["positions"][-1] == [6.0, 46.0]  # the destination comes last
     assert len(navigation["positions"]) == 10
-    assert navigation["positions"][-1]["coordinates"] == [6.0, 46.0]
+    assert navigation["driver_approval"] is False
+
+
+async def test_program_reaches_the_car(hass: HomeAssistant, push_setup: Setup) -> None:
+    """The program is stored in its slot, its days in the order of the week."""
+    _, running = push_setup
+    car = running.sim.vehicles_of(DEMO_USER)[ELECTRIC]
+    await _call(hass, PROGRAM, GOOD_PROGRAM | {"device_id": _device_id(hass, push_setup)})
+    await _let_the_car_answer(hass, running, car)
+    programs = running.sim.truth()[car]["preconditioning_programs"]
+    assert programs == [
+        {
+            "slot": 2,
+            "enabled": True,
+            "recurrence": "Daily",
+            "start": "PT7H15M",
+            "occurence": {"day": ["Mon", "Sat"]},
+        }
+    ]
+
+
+async def _let_the_car_answer(hass: HomeAssistant, running: RunningSimulator, car: str) -> None:
+    """Simulated time for the car to carry the command out, and its notifications."""
+    running.sim.advance(running.sim.truth()[car]["remote_delay_s"] + 1)
+    await settle(hass, running)
 
 
 async def test_unknown_device_is_refused(hass: HomeAssistant, push_setup: Setup) -> None:
@@ -153,14 +186,10 @@ async def test_unknown_device_is_refused(hass: HomeAssistant, push_setup: Setup)
 async def test_unloaded_entry_is_refused(hass: HomeAssistant, push_setup: Setup) -> None:
     """The actions stay registered; a car of an unloaded entry gets a clear error."""
     entry, running = push_setup
-    device_id = _device_id(hass, running)
+    device_id = _device_id(hass, push_setup)
     assert await hass.config_entries.async_unload(entry.entry_id)
     before = api_calls(running)
     error = await _refused(hass, PROGRAM, GOOD_PROGRAM | {"device_id": device_id})
     assert error.translation_key == "entry_not_loaded"
     assert "not loaded" in str(error)
     assert api_calls(running) == before
-
-
-def _entry(setup: Setup) -> ConfigEntry:
-    return setup[0]
