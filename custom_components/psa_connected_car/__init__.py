@@ -37,13 +37,17 @@ from .flow.schemas import endpoints_from_setup
 from .polling.rate_budgets import shared_rate_budget
 from .push.manager import PushManager
 from .push.registration import async_remove_push
+from .remotes.commander import RemoteCommander
+from .remotes.wakeups import async_remove_remotes_store
 from .services import async_setup_services
 from .trips.reads import async_remove_trips_store
 
 _LOGGER = logging.getLogger(__name__)
 PLATFORMS = [
     Platform.BINARY_SENSOR,
+    Platform.BUTTON,
     Platform.DEVICE_TRACKER,
+    Platform.LOCK,
     Platform.SENSOR,
     Platform.SWITCH,
     Platform.TIME,
@@ -82,9 +86,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> bool:
     )
     coordinator = PsaCoordinator(hass, entry, client)
     await coordinator.async_config_entry_first_refresh()
-    entry.runtime_data = PsaRuntimeData(client=client, coordinator=coordinator)
+    remotes = RemoteCommander(hass, entry, coordinator)
+    await remotes.async_load()
+    entry.async_on_unload(remotes.async_stop)
+    entry.runtime_data = PsaRuntimeData(client=client, coordinator=coordinator, remotes=remotes)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    push = entry.runtime_data.push = PushManager(hass, entry, client, coordinator)
+    push = entry.runtime_data.push = remotes.push = PushManager(hass, entry, client, coordinator)
+    push.on_remote_event = remotes.async_on_event
     await push.async_start()
     entry.async_on_unload(push.async_stop)
     return True
@@ -142,6 +150,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> None
     finally:
         await async_remove_trips_store(hass, entry.entry_id)
         await async_remove_collisions_store(hass, entry.entry_id)
+        await async_remove_remotes_store(hass, entry.entry_id)
         if (folder := certificate_folder(entry.data.get(CONF_CERTIFICATE))) is not None:
             await async_remove_certificates(hass, folder)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Final
 
+from .api.remotes import REMOTE_SCOPES
+
 DOMAIN: Final = "psa_connected_car"
 MANUFACTURER_FALLBACK: Final = "Stellantis"
 
@@ -56,6 +58,12 @@ CALLS_PER_VEHICLE_CYCLE: Final = 2
 """Status, and active alerts when the car uploaded since they were read: planned as two."""
 
 OAUTH_SCOPE: Final = "openid profile"
+"""What every login asks for (a brand-app login is not known to get more)."""
+PARTNER_OAUTH_SCOPE: Final = " ".join((OAUTH_SCOPE, *REMOTE_SCOPES.values()))
+"""A partner login also asks for the seven remote-command scopes (granted ones are kept)."""
+CONF_UNLOCK_CODE: Final = "unlock_code"
+"""Option: the code the lock asks before unlocking (none: no code)."""
+EVENT_REMOTE_RESULT: Final = f"{DOMAIN}_remote_result"
 
 # Examples the setup form shows for the advanced server addresses (translations hold no URLs).
 API_BASE_EXAMPLE: Final = "https://api.groupe-psa.com/connectedcar/v4"

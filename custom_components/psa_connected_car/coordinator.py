@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 import logging
-from typing import TYPE_CHECKING
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HassJob, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import (
@@ -52,6 +50,7 @@ from .polling.planner import (
     plan_cycle,
     planned_calls,
 )
+from .runtime import PsaConfigEntry, PsaRuntimeData
 from .trips.reads import TripReads
 from .vehicles.availability import AvailabilityLog
 from .vehicles.data import VehicleData
@@ -59,26 +58,12 @@ from .vehicles.odometer import keep_good_odometer
 from .vehicles.reads import CarReads
 from .vehicles.registry import VehicleRegistry
 
-if TYPE_CHECKING:
-    from .push.manager import PushManager
-
+__all__ = ["PsaConfigEntry", "PsaCoordinator", "PsaRuntimeData"]
 _LOGGER = logging.getLogger(__name__)
 CONCURRENT_VEHICLES = 4
 VEHICLE_LIST_RETRY = timedelta(hours=1)
 """After a failed or empty car list (the known cars stay meanwhile)."""
 REFRESH_TIMER = f"{DOMAIN} refresh interval"
-
-
-@dataclass
-class PsaRuntimeData:
-    """What a loaded config entry holds."""
-
-    client: PsaClient
-    coordinator: PsaCoordinator
-    push: PushManager | None = None
-
-
-type PsaConfigEntry = ConfigEntry[PsaRuntimeData]
 
 
 class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):

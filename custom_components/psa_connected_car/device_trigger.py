@@ -1,5 +1,5 @@
 """Device triggers: an alert was raised, a critical alert was raised, the service is due,
-a trip ended, a collision was detected."""
+a trip ended, a collision was detected, a command failed."""
 
 from __future__ import annotations
 
@@ -21,13 +21,22 @@ from homeassistant.helpers.typing import ConfigType
 import probatio
 
 from .api import AlertSeverity
-from .const import DOMAIN, EVENT_ALERT, EVENT_COLLISION, EVENT_SERVICE_DUE, EVENT_TRIP_ENDED
+from .const import (
+    DOMAIN,
+    EVENT_ALERT,
+    EVENT_COLLISION,
+    EVENT_REMOTE_RESULT,
+    EVENT_SERVICE_DUE,
+    EVENT_TRIP_ENDED,
+)
+from .remotes.scopes import entry_kinds
 
 TRIGGER_ALERT_RAISED: Final = "alert_raised"
 TRIGGER_CRITICAL_ALERT_RAISED: Final = "critical_alert_raised"
 TRIGGER_SERVICE_DUE: Final = "service_due"
 TRIGGER_TRIP_ENDED: Final = "trip_ended"
 TRIGGER_COLLISION_DETECTED: Final = "collision_detected"
+TRIGGER_COMMAND_FAILED: Final = "command_failed"
 
 # Trigger type → (event type, event data the event must carry besides the device).
 # Severities are normalised by the parsers, so the exact match here holds for "CRITICAL".
@@ -40,6 +49,7 @@ TRIGGER_EVENTS: Final[dict[str, tuple[str, dict[str, str]]]] = {
     TRIGGER_SERVICE_DUE: (EVENT_SERVICE_DUE, {}),
     TRIGGER_TRIP_ENDED: (EVENT_TRIP_ENDED, {}),
     TRIGGER_COLLISION_DETECTED: (EVENT_COLLISION, {}),
+    TRIGGER_COMMAND_FAILED: (EVENT_REMOTE_RESULT, {"result": "failed"}),
 }
 
 TRIGGER_SCHEMA = DEVICE_TRIGGER_BASE_SCHEMA.extend(
@@ -52,10 +62,19 @@ def _is_car(hass: HomeAssistant, device_id: str) -> bool:
     return device is not None and any(domain == DOMAIN for domain, _ in device.identifiers)
 
 
+def _sends_commands(hass: HomeAssistant, device_id: str) -> bool:
+    """Whether the car's entry was granted any command."""
+    device = dr.async_get(hass).async_get(device_id)
+    ids = device.config_entries if device is not None else set()
+    entries = (hass.config_entries.async_get_entry(entry_id) for entry_id in ids)
+    return any(entry is not None and entry_kinds(entry) for entry in entries)
+
+
 async def async_get_triggers(hass: HomeAssistant, device_id: str) -> list[dict[str, Any]]:
-    """The triggers every car offers."""
+    """The triggers every car offers ("command failed" where commands are granted)."""
     if not _is_car(hass, device_id):
         return []
+    commands = _sends_commands(hass, device_id)
     return [
         {
             CONF_PLATFORM: "device",
@@ -64,6 +83,7 @@ async def async_get_triggers(hass: HomeAssistant, device_id: str) -> list[dict[s
             CONF_TYPE: trigger_type,
         }
         for trigger_type in TRIGGER_EVENTS
+        if commands or trigger_type != TRIGGER_COMMAND_FAILED
     ]
 
 

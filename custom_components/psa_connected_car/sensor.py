@@ -38,6 +38,7 @@ from .entity import (
     reported,
     suggested_units,
 )
+from .remotes.sensors import async_add_wake_up_sensors
 from .trips.sensors import trip_sensors
 from .vehicles.data import VehicleData
 
@@ -347,6 +348,7 @@ async def async_setup_entry(
 ) -> None:
     """Create the sensors of every car, now and when cars or data appear."""
     async_add_vehicle_entities(entry, async_add_entities, SENSORS, PsaSensor)
+    async_add_wake_up_sensors(entry, async_add_entities)
 
 
 class PsaSensor(PsaEntity, SensorEntity):

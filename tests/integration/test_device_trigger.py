@@ -65,6 +65,7 @@ async def test_every_car_offers_the_triggers(hass: HomeAssistant, setup_integrat
     assert ours == [
         "alert_raised",
         "collision_detected",
+        "command_failed",
         "critical_alert_raised",
         "service_due",
         "trip_ended",

@@ -41,7 +41,9 @@ class FakeClient:
         self.callbacks = [cb for cb in self.callbacks if cb.id != callback_id]
         return True
 
-    async def create_callback(self, target: str, attributes: Any, *, label: str) -> Callback:
+    async def create_callback(
+        self, target: str, attributes: Any, *, label: str, types: Any = ()
+    ) -> Callback:
         self.calls.append("create_callback")
         created = Callback(f"cb{len(self.calls)}", target, {}, label, "Running")
         self.callbacks.append(created)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 import dataclasses
 from datetime import UTC, datetime
 import ssl
@@ -30,6 +30,7 @@ from .parsers import (
 )
 from .parsers_status import parse_status
 from .rate_budget import RateBudget
+from .remotes import RemoteCommand, RemoteProgress, parse_remote, parse_remote_post, parse_remotes
 from .transport import TokenProvider, Transport
 from .trips import Trip, parse_trips
 
@@ -148,12 +149,20 @@ class PsaClient:
         return sorted(unique.values(), key=lambda collision: collision.occurred_at or never)
 
     async def create_callback(
-        self, target_url: str, attributes: Mapping[str, str], *, label: str
+        self,
+        target_url: str,
+        attributes: Mapping[str, str],
+        *,
+        label: str,
+        types: Sequence[str] = ("Monitor",),
     ) -> Callback:
-        """Register a webhook; ``attributes`` are headers the API sends back with each event."""
+        """Register a webhook; ``attributes`` are headers the API sends back with each event.
+
+        ``types`` are the features it serves (``Monitor``, ``Remote``).
+        """
         body = {
             "label": label,
-            "type": ["Monitor"],
+            "type": list(types),
             "callback": {
                 "webhook": {
                     "name": label,
@@ -168,7 +177,7 @@ class PsaClient:
         url = self._transport.url("user", "callbacks")
         answer = await self._transport.request("POST", url, endpoint="callbacks", json_body=body)
         callback_id, status = parse_callback_ref(answer)
-        return Callback(callback_id, target_url, dict(attributes), label, status)
+        return Callback(callback_id, target_url, dict(attributes), label, status, tuple(types))
 
     async def list_callbacks(self) -> list[Callback]:
         """The account's callbacks."""
@@ -206,6 +215,36 @@ class PsaClient:
         """Delete a monitor; ``False`` when it was already gone."""
         url = self._monitors_url(vehicle_id, callback_id) / monitor_id
         return await self._delete(url, "monitor")
+
+    async def send_remote(
+        self, vehicle_id: str, callback_id: str, command: RemoteCommand, *, label: str
+    ) -> RemoteProgress:
+        """POST a command (once: never resent, see ``Transport``); its id, pending.
+
+        ``label`` should be unique: it finds the command among the car's remotes when the
+        answer is lost.
+        """
+        url = self._remotes_url(vehicle_id, callback_id)
+        answer = await self._transport.request(
+            "POST", url, endpoint="remotes", json_body=command.to_body(label)
+        )
+        progress = parse_remote_post(answer, command.kind)
+        return dataclasses.replace(progress, label=label)
+
+    async def get_remote(
+        self, vehicle_id: str, callback_id: str, remote_id: str
+    ) -> RemoteProgress | None:
+        """Where one command stands (``None`` when the answer does not say)."""
+        url = self._remotes_url(vehicle_id, callback_id) / remote_id
+        return parse_remote(await self._get(url, "remote"))
+
+    async def list_remotes(self, vehicle_id: str, callback_id: str) -> list[RemoteProgress]:
+        """The car's commands sent through the callback."""
+        url = self._remotes_url(vehicle_id, callback_id)
+        return await self._collect(url, parse_remotes, "remotes")
+
+    def _remotes_url(self, vehicle_id: str, callback_id: str) -> URL:
+        return self._transport.url(*_VEHICLES, vehicle_id, "callbacks", callback_id, "remotes")
 
     def _monitors_url(self, vehicle_id: str, callback_id: str) -> URL:
         return self._transport.url(*_VEHICLES, vehicle_id, "callbacks", callback_id, "monitors")

@@ -286,6 +286,8 @@ class Callback:
     attributes: dict[str, str] = field(repr=False, hash=False)
     label: str | None
     status: str | None
+    types: tuple[str, ...] | None = None
+    """The features it serves (``Monitor``, ``Remote``); ``None`` when the API did not say."""
 
 
 @dataclass(frozen=True)

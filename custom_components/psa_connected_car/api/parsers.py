@@ -211,7 +211,14 @@ def _callback_or_none(data: Mapping[str, Any]) -> Callback | None:
         attributes=_attributes(webhook.get("attributes")),
         label=to_str(data.get("label")) or to_str(dig(data, "subscribe", "label")),
         status=to_str(data.get("status")),
+        types=_callback_types(dig(data, "subscribe", "type")),
     )
+
+
+def _callback_types(value: object) -> tuple[str, ...] | None:
+    if not isinstance(value, list):
+        return None
+    return tuple(sorted(name for name in map(to_str, value) if name))
 
 
 def parse_callbacks(doc: object) -> list[Callback]:

@@ -29,7 +29,7 @@ from ..api import (
     exchange_code,
     refresh_access_token,
 )
-from ..const import OAUTH_SCOPE
+from ..const import PARTNER_OAUTH_SCOPE
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ class PsaOAuth2Implementation(LocalOAuth2ImplementationWithPkce):
     @property
     @override
     def extra_authorize_data(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"scope": OAUTH_SCOPE}
+        data: dict[str, Any] = {"scope": PARTNER_OAUTH_SCOPE}
         if self.locale:
             data["locale"] = self.locale
         return data | super().extra_authorize_data

@@ -16,6 +16,9 @@ from homeassistant.helpers.selector import (
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
 )
 import probatio as vol
 
@@ -26,6 +29,7 @@ from ..const import (
     CONF_COUNTRY,
     CONF_PUSH,
     CONF_SCAN_INTERVAL,
+    CONF_UNLOCK_CODE,
     CONF_UPDATE_POLICY,
     CONF_VEHICLES,
     DEFAULT_RATE_LIMIT,
@@ -163,6 +167,9 @@ class PsaOptionsFlow(OptionsFlowWithReload):
                 vol.Required(CONF_ALERT_LOCALE): locale,
                 vol.Required(CONF_PUSH): BooleanSelector(),
                 vol.Optional(CONF_VEHICLES): vehicle_selector,
+                vol.Optional(CONF_UNLOCK_CODE): TextSelector(
+                    TextSelectorConfig(type=TextSelectorType.PASSWORD)
+                ),
             }
         )
 

@@ -10,7 +10,7 @@ why; it is deleted when push works again.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -24,8 +24,10 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 
 from ..api import Alert, PsaClient, PsaError, VehicleStatus, mask_vin
+from ..api.remotes import RemoteProgress
 from ..const import DOMAIN
 from ..coordinator import PsaConfigEntry, PsaCoordinator
+from ..remotes.scopes import callback_types
 from ..vehicles.data import VehicleData
 from .reads import TargetedReads
 from .registration import (
@@ -101,6 +103,7 @@ class PushManager:
         self._driving = False
         self._reads = TargetedReads(hass, entry, coordinator, self._read_status, self._read_alerts)
         self._unknown = LogOnce(_LOGGER)
+        self.on_remote_event: Callable[[RemoteProgress], None] = lambda _progress: None
 
     @property
     def issue_id(self) -> str:
@@ -143,8 +146,11 @@ class PushManager:
                 )
             return
         identity = self._identity = async_ensure_identity(self.hass, self.entry)
-        self._registrar = PushRegistrar(self.client, identity, base + identity.webhook_path)
-        self._receiver = PushWebhook(identity, self._dispatch, lambda: self.monitors is not None)
+        url, types = base + identity.webhook_path, callback_types(self.entry)
+        self._registrar = PushRegistrar(self.client, identity, url, types)
+        ready = lambda: self.monitors is not None  # noqa: E731
+        remote = lambda p: self.on_remote_event(p)  # noqa: E731, PLW0108  (set after start)
+        self._receiver = PushWebhook(identity, self._dispatch, ready, remote)
         webhook.async_register(
             self.hass,
             DOMAIN,

@@ -8,7 +8,7 @@ construction. Callbacks we did not create are never touched.
 from __future__ import annotations
 
 from base64 import b64encode
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 import hmac
 from ipaddress import ip_address
@@ -54,6 +54,8 @@ CLEANUP_KEY: HassKey[dict[str, PushRegistrar]] = HassKey(f"{DOMAIN}_push_cleanup
 LOW_FUEL_PCT = 15.0
 LOW_BATTERY_PCT = 20.0
 _LABEL_PREFIX = f"Home Assistant {DOMAIN}"
+CALLBACK_MONITOR = "Monitor"
+CALLBACK_REMOTE = "Remote"
 _MONITOR_PREFIX = "ha"
 STATUS_REFRESH_S = 60
 _FUEL_MOTORIZATIONS = frozenset({"thermic", "hybrid", "pluginhybrid"})
@@ -207,11 +209,19 @@ class PushRegistrar:
     change without its data) go through the coordinator (``push/reads.py``).
     """
 
-    def __init__(self, client: PsaClient, identity: PushIdentity, url: str | None) -> None:
-        """``url`` is our webhook's full address (``None`` when only deleting)."""
+    def __init__(
+        self,
+        client: PsaClient,
+        identity: PushIdentity,
+        url: str | None,
+        types: Sequence[str] = (CALLBACK_MONITOR,),
+    ) -> None:
+        """``url`` is our webhook's full address (``None`` when only deleting); ``types``
+        the features our callback serves (``Remote`` too when commands are granted)."""
         self._client = client
         self._identity = identity
         self._url = url
+        self._types = tuple(sorted(types))
 
     async def async_reconcile(
         self,
@@ -250,7 +260,10 @@ class PushRegistrar:
             return keep.id
         assert self._url is not None
         created = await self._client.create_callback(
-            self._url, {AUTHORIZATION: self._identity.authorization}, label=self._identity.label
+            self._url,
+            {AUTHORIZATION: self._identity.authorization},
+            label=self._identity.label,
+            types=self._types,
         )
         registration.created += 1
         registration.new_callback = True
@@ -267,6 +280,8 @@ class PushRegistrar:
         """Ours, at our current address, with our secret (when the API shows attributes)."""
         if callback.label != self._identity.label or callback.target != self._url:
             return False
+        if callback.types is not None and callback.types != self._types:
+            return False  # registered before commands were granted (or after they were lost)
         presented = callback.attributes.get(AUTHORIZATION)
         return presented is None or self._identity.authorizes(presented)
 

@@ -22,6 +22,7 @@ from homeassistant.util.json import json_loads
 
 from ..api import Alert, InvalidResponseError, VehicleStatus, parse_alert, parse_status
 from ..api.parsing import as_list, as_mapping, parse_timestamp, to_str
+from ..api.remotes import RemoteProgress, parse_remote_event
 from .registration import AUTHORIZATION, PushIdentity
 
 if TYPE_CHECKING:
@@ -55,16 +56,18 @@ class PushEvent:
         return ALERT_DATA in self.triggers or self.alerts is not None
 
 
-def parse_deliveries(payload: object) -> list[PushEvent]:
-    """Monitor events of a delivery; remote-action events are skipped."""
+def parse_deliveries(payload: object) -> list[PushEvent | RemoteProgress]:
+    """Monitor events and remote-command progress of a delivery, in their order."""
     messages = payload if isinstance(payload, list) else [payload]
-    events: list[PushEvent] = []
+    events: list[PushEvent | RemoteProgress] = []
     for message in messages:
         data = as_mapping(message)
         if data is None or to_str(data.get("type")) is None:
             raise MalformedPushError("a message must be an object with a type")
         if data["type"] == "Monitor":
             events.append(_monitor_event(data))
+        elif data["type"] == "Remote" and (progress := parse_remote_event(data)) is not None:
+            events.append(progress)
     return events
 
 
@@ -179,10 +182,13 @@ class PushWebhook:
         identity: PushIdentity,
         dispatch: Callable[[PushEvent], None],
         ready: Callable[[], bool],
+        dispatch_remote: Callable[[RemoteProgress], None] | None = None,
     ) -> None:
-        """``dispatch`` applies one event; ``ready`` tells whether our monitors are known."""
+        """``dispatch`` applies one event; ``ready`` tells whether our monitors are known;
+        ``dispatch_remote`` receives the progress of remote commands."""
         self._identity = identity
         self._dispatch = dispatch
+        self._dispatch_remote = dispatch_remote
         self._ready = ready
         self._malformed_logged = False
         self.accepted = 0
@@ -207,7 +213,10 @@ class PushWebhook:
             return web.Response(status=HTTPStatus.SERVICE_UNAVAILABLE)
         try:
             for event in events:
-                self._dispatch(event)
+                if isinstance(event, PushEvent):
+                    self._dispatch(event)
+                elif self._dispatch_remote is not None:
+                    self._dispatch_remote(event)
         except Exception:
             _LOGGER.exception("A push delivery could not be applied")
             return web.Response(status=HTTPStatus.INTERNAL_SERVER_ERROR)
