@@ -31,7 +31,7 @@ HACS_KEYS = {
     "render_readme",
     "hacs",
 }
-PLATFORMS = ("sensor", "binary_sensor", "device_tracker")
+PLATFORMS = ("sensor", "binary_sensor", "device_tracker", "switch", "time")
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 IOT_CLASSES = {

@@ -9,11 +9,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.helpers.typing import ConfigType
 from homeassistant.helpers.config_entry_oauth2_flow import (
     ImplementationUnavailableError,
     async_get_config_entry_implementation,
 )
+from homeassistant.helpers.typing import ConfigType
 
 from .api import Brand, ConnectionType, Endpoints, PsaClient
 from .auth.oauth import PsaOAuth2Implementation, PsaOAuth2Session

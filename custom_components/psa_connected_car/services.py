@@ -18,7 +18,7 @@ from homeassistant.const import ATTR_DEVICE_ID, ATTR_LATITUDE, ATTR_LONGITUDE
 from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
-import voluptuous as vol
+import probatio as vol
 
 from .api.remotes import (
     MAX_NAVIGATION_POINTS,
@@ -109,7 +109,18 @@ class TooManyWaypoints(vol.Invalid):
         self.count = count
 
 
-PROGRAM_SCHEMA = vol.Schema(
+class TranslatedSchema(vol.Schema):
+    """A schema that raises a translated error instead of voluptuous' English one."""
+
+    def __call__(self, data: Any, **kwargs: Any) -> Any:
+        """Validate ``data``."""
+        try:
+            return super().__call__(data, **kwargs)
+        except vol.Invalid as err:
+            raise translated_error(err) from err
+
+
+PROGRAM_SCHEMA = TranslatedSchema(
     {
         vol.Required(ATTR_DEVICE_ID): cv.string,
         vol.Required(ATTR_SLOT): vol.All(_whole_number, vol.In(PROGRAM_SLOTS)),
@@ -118,7 +129,7 @@ PROGRAM_SCHEMA = vol.Schema(
         vol.Optional(ATTR_ENABLED, default=True): cv.boolean,
     }
 )
-DESTINATION_SCHEMA = vol.Schema(
+DESTINATION_SCHEMA = TranslatedSchema(
     {
         vol.Required(ATTR_DEVICE_ID): cv.string,
         vol.Required(ATTR_LATITUDE): _coordinate(90),
@@ -165,19 +176,6 @@ def _validation_error(key: str, **placeholders: str) -> ServiceValidationError:
     )
 
 
-def _translated(schema: vol.Schema) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """``schema``, raising a translated error instead of voluptuous' English one."""
-
-    def validate(data: dict[str, Any]) -> dict[str, Any]:
-        try:
-            result: dict[str, Any] = schema(data)
-        except vol.Invalid as err:
-            raise translated_error(err) from err
-        return result
-
-    return validate
-
-
 @dataclass(frozen=True)
 class VehicleTarget:
     """The car an action acts on: its entry's commands and its API id."""
@@ -198,10 +196,10 @@ def vehicle_target(hass: HomeAssistant, device_id: str) -> VehicleTarget:
     entry = hass.config_entries.async_get_entry(device.config_entry_id) if device else None
     if vin is None or entry is None or entry.domain != DOMAIN:
         raise ServiceValidationError(translation_domain=DOMAIN, translation_key="unknown_vehicle")
-    if entry.state is not ConfigEntryState.LOADED or entry.runtime_data.remotes is None:
-        raise ServiceValidationError(translation_domain=DOMAIN, translation_key="entry_not_loaded")
     loaded: PsaConfigEntry = entry
-    remotes = loaded.runtime_data.remotes
+    remotes = loaded.runtime_data.remotes if entry.state is ConfigEntryState.LOADED else None
+    if remotes is None:
+        raise ServiceValidationError(translation_domain=DOMAIN, translation_key="entry_not_loaded")
     for vehicle_id, data in (loaded.runtime_data.coordinator.data or {}).items():
         if data.vehicle.vin == vin:
             return VehicleTarget(remotes, vehicle_id)
@@ -235,11 +233,11 @@ def async_setup_services(hass: HomeAssistant) -> None:
         DOMAIN,
         SERVICE_SET_PRECONDITIONING_PROGRAM,
         _async_set_preconditioning_program,
-        schema=_translated(PROGRAM_SCHEMA),
+        schema=PROGRAM_SCHEMA,
     )
     hass.services.async_register(
         DOMAIN,
         SERVICE_SEND_DESTINATION,
         _async_send_destination,
-        schema=_translated(DESTINATION_SCHEMA),
+        schema=DESTINATION_SCHEMA,
     )

@@ -101,13 +101,13 @@ class PsaRemoteSwitch(PsaCommandEntity, SwitchEntity):
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Start charging or preconditioning now."""
-        await self._async_switch(True)
+        await self._async_switch(on=True)
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Stop charging or preconditioning."""
-        await self._async_switch(False)
+        await self._async_switch(on=False)
 
-    async def _async_switch(self, on: bool) -> None:
+    async def _async_switch(self, *, on: bool) -> None:
         command = self.entity_description.command_fn(on)
         self._requested.sent(command, on)
         await self.async_send(command)

@@ -19,8 +19,8 @@ from homeassistant.util import dt as dt_util
 from .api.remotes import RemoteCommand, RemoteKind
 from .clock import get_clock
 from .controls import has_battery, local_time_of_day, next_occurrence
-from .coordinator import PsaConfigEntry, PsaCoordinator
 from .controls.requested import RequestedValue
+from .coordinator import PsaConfigEntry, PsaCoordinator
 from .remotes.entity import (
     PsaCommandEntity,
     PsaCommandEntityDescription,

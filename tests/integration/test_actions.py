@@ -43,7 +43,9 @@ async def _call(hass: HomeAssistant, service: str, data: dict[str, Any]) -> None
     await hass.services.async_call(DOMAIN, service, data, blocking=True)
 
 
-async def _refused(hass: HomeAssistant, service: str, data: dict[str, Any]) -> ServiceValidationError:
+async def _refused(
+    hass: HomeAssistant, service: str, data: dict[str, Any]
+) -> ServiceValidationError:
     with pytest.raises(ServiceValidationError) as caught:
         await _call(hass, service, data)
     return caught.value
@@ -100,19 +102,15 @@ BAD_CALLS: list[tuple[str, dict[str, Any], str, str]] = [
 
 
 @pytest.mark.parametrize(
-    ("service", "data", "key", "text"),
+    "case",
     BAD_CALLS,
     ids=[f"{service}-{key}-{index}" for index, (service, _, key, _) in enumerate(BAD_CALLS)],
 )
 async def test_bad_values_are_refused_without_a_request(
-    hass: HomeAssistant,
-    push_setup: Setup,
-    service: str,
-    data: dict[str, Any],
-    key: str,
-    text: str,
+    hass: HomeAssistant, push_setup: Setup, case: tuple[str, dict[str, Any], str, str]
 ) -> None:
     """Each bad value names its own problem, in the user's language, and sends nothing."""
+    service, data, key, text = case
     _, running = push_setup
     device_id = _device_id(hass, push_setup)
     before = api_calls(running)
