@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import device_registry as dr
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 
 from custom_components.psa_connected_car.const import DOMAIN
@@ -19,7 +20,8 @@ from simulator.identities import DEMO_USER
 from simulator.testing import RunningSimulator
 
 from . import push_support
-from .push_support import Setup, api_calls, settle
+from .conftest import FlowDriver
+from .push_support import Setup, api_calls, cars, park_fleet, settle
 
 simulator_config = push_support.simulator_config
 external_url = push_support.external_url
@@ -191,3 +193,34 @@ async def test_unloaded_entry_is_refused(hass: HomeAssistant, push_setup: Setup)
     assert error.translation_key == "entry_not_loaded"
     assert "not loaded" in str(error)
     assert api_calls(running) == before
+
+
+@pytest.fixture
+async def doors_only_setup(hass: HomeAssistant, external_url: str, flow: FlowDriver) -> Setup:
+    """A partner login granted the doors command only (no charging, climate or navigation)."""
+    flow.running.sim.remotes.partner_scopes = ("remote:door:write",)
+    park_fleet(flow.running)
+    result = await flow.partner_entry()
+    assert result["type"] is FlowResultType.CREATE_ENTRY, result
+    await settle(hass, flow.running)
+    return result["result"], flow.running
+
+
+async def test_login_without_the_scopes(
+    hass: HomeAssistant, doors_only_setup: Setup, entity_registry: er.EntityRegistry
+) -> None:
+    """No switch or time entity without their scope; the actions refuse without a request."""
+    entry, running = doors_only_setup
+    platforms = {
+        item.domain for item in er.async_entries_for_config_entry(entity_registry, entry.entry_id)
+    }
+    assert "lock" in platforms  # the granted command has its entity
+    assert not platforms & {"switch", "time"}
+    before = api_calls(running)
+    device_id = _device_id(hass, doors_only_setup)
+    for service, data in ((PROGRAM, GOOD_PROGRAM), (DESTINATION, GOOD_DESTINATION)):
+        with pytest.raises(HomeAssistantError) as refused:
+            await _call(hass, service, data | {"device_id": device_id})
+        assert refused.value.translation_key == "remote_not_granted"
+    assert api_calls(running) == before
+    assert all(running.sim.truth()[car]["remotes_received"] == {} for car in cars(running))
