@@ -81,8 +81,13 @@ async def test_second_press_while_pending_is_refused_without_a_request(
     assert refused.value.translation_key is not None
     assert refused.value.translation_key.startswith("remote_in_progress")
     assert remote_posts(running) == 1
+    # The car's progress (pushed while it handles the command) rewrites the state: the
+    # refused press did not hide the first command's request, still on its way.
+    running.sim.advance(running.sim.truth()[electric]["remote_delay_s"] / 2)
+    await settle(hass, running)
+    assert running.sim.truth()[electric]["pending_remotes"]
     state = hass.states.get(switch)
-    assert state.state == STATE_OFF  # the first command's request, still on its way
+    assert state.state == STATE_OFF
     assert state.attributes.get(ATTR_ASSUMED_STATE) is True
     await _car_answers(hass, push_setup, electric)
     assert running.sim.truth()[electric]["charging"] is False
@@ -124,6 +129,8 @@ async def test_delayed_charge_start_is_set(hass: HomeAssistant, push_setup: Setu
     state = hass.states.get(start)
     assert state.state == "22:30:00"
     assert state.attributes.get(ATTR_ASSUMED_STATE) is True
+    # The charge switch shares the command kind but asked nothing: it shows the car.
+    assert ATTR_ASSUMED_STATE not in hass.states.get(switch).attributes
     await _car_answers(hass, push_setup, electric)
 
     utc_start = (
