@@ -179,19 +179,25 @@ async def get_trip(request: web.Request) -> web.Response:
     raise ApiError(40400, "Trip not found")
 
 
+def collisions_of(request: web.Request, vehicles: list[Vehicle], base: str) -> list[Json]:
+    """Collisions of these cars, ``timestamps``-filtered."""
+    ranges = parse_ranges(query_list(request, "timestamps"))
+    return [
+        render.with_vin(resources.collision_document(v, c, base), v, base)
+        for v in vehicles
+        for c in v.collisions
+        if in_ranges(c.at, ranges)
+    ]
+
+
 async def get_collisions(request: web.Request) -> web.Response:
     """``GET .../vehicles/{vid}/collisions``."""
     check_profile(request)
     fleet = fleet_of(request)
     vehicle = vehicle_of(request, fleet)
-    ranges = parse_ranges(query_list(request, "timestamps"))
-    base = fleet_base(request, fleet)
-    items = [
-        render.with_vin(resources.collision_document(vehicle, c, base), vehicle, base)
-        for c in vehicle.collisions
-        if in_ranges(c.at, ranges)
-    ]
-    return page(request, items, "Collisions")
+    return page(
+        request, collisions_of(request, [vehicle], fleet_base(request, fleet)), "Collisions"
+    )
 
 
 async def get_collision(request: web.Request) -> web.Response:
@@ -248,6 +254,15 @@ async def get_fleet_trips(request: web.Request) -> web.Response:
     return page(request, items, "trips")
 
 
+async def get_fleet_collisions(request: web.Request) -> web.Response:
+    """``GET /fleets/{fid}/collisions``."""
+    batch_allowed(request)
+    check_profile(request)
+    fleet = fleet_of(request)
+    items = collisions_of(request, _cars(request, fleet), fleet_base(request, fleet))
+    return page(request, items, "Collisions")
+
+
 def add_routes(app: web.Application, prefix: str) -> None:
     """Register the GET endpoints (route names are the spec's operationIds)."""
     fleet = f"{prefix}/fleets/{{fid}}"
@@ -270,3 +285,4 @@ def add_routes(app: web.Application, prefix: str) -> None:
     router.add_get(f"{fleet}/maintenances", get_fleet_maintenances, name="getFleetMantenanceList")
     router.add_get(f"{fleet}/alerts", get_fleet_alerts, name="getFleetAlertList")
     router.add_get(f"{fleet}/trips", get_fleet_trips, name="getFleetTrips")
+    router.add_get(f"{fleet}/collisions", get_fleet_collisions, name="getFleetTripCollisions")

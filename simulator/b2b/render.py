@@ -16,18 +16,7 @@ from simulator.render import resources
 from simulator.render.common import Json, link, stamp
 from simulator.world.vehicle import Vehicle
 
-V3_VEHICLE_LINKS = (
-    "lastPosition",
-    "trips",
-    "maintenance",
-    "alerts",
-    "status",
-    "telemetry",
-    "collisions",
-    "alarms",
-    "monitors",
-    "callbacks",
-)
+V3_VEHICLE_LINKS = ("lastPosition", "trips", "maintenance", "alerts", "status", "collisions")
 
 
 def fleet_href(base: str, fleet: Fleet) -> str:
@@ -90,7 +79,6 @@ def vehicle_document(vehicle: Vehicle, fleet_base: str) -> Json:
     links: Json = {"self": link(href), "fleet": link(fleet_base)}
     for name in V3_VEHICLE_LINKS:
         links[name] = link(f"{href}/{name}")
-    links["remotes"] = link(f"{href}/callbacks")
     return {
         "id": vehicle.id,
         "vin": vehicle.vin,

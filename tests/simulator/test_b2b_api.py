@@ -193,7 +193,7 @@ async def test_batch_reads_can_be_switched_off(client: B2bClient) -> None:
             control, json={"enabled": False, "status": code}
         ) as response:
             assert response.status == 200
-        for name in ("status", "alerts", "maintenances", "trips"):
+        for name in ("status", "alerts", "maintenances", "trips", "collisions"):
             status, body = await client.get(f"/fleets/{fleet}/{name}")
             assert (status, body["code"]) == (code, code * 100)
     car = client.running.fleet_vehicles(fleet)[0]
