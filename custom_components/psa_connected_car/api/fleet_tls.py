@@ -50,7 +50,7 @@ def refusal_alert(err: BaseException) -> str | None:
     """The TLS alert in ``err``'s chain that says the server refused our certificate."""
     for cause in _causes(err):
         if isinstance(cause, ssl.SSLError):
-            text = f"{cause.reason or ''} {cause}".upper()
+            text = f"{getattr(cause, 'reason', None) or ''} {cause}".upper()
             for alert in REFUSAL_ALERTS:
                 if alert in text:
                     return alert
