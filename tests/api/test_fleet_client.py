@@ -110,12 +110,20 @@ async def test_per_car_reads_parse_into_the_consumer_models(
     thermic_status = await client.get_status(thermic)
     electric_status = await client.get_status(electric)
     hybrid_status = await client.get_status(hybrid)
-    assert thermic_status and thermic_status.fuel and not thermic_status.electric
-    assert electric_status and electric_status.electric and not electric_status.fuel
-    assert hybrid_status and hybrid_status.fuel and hybrid_status.electric
-    assert thermic_status.odometer_km and thermic_status.position
+    assert thermic_status
+    assert thermic_status.fuel
+    assert not thermic_status.electric
+    assert electric_status
+    assert electric_status.electric
+    assert not electric_status.fuel
+    assert hybrid_status
+    assert hybrid_status.fuel
+    assert hybrid_status.electric
+    assert thermic_status.odometer_km
+    assert thermic_status.position
     maintenance = await client.get_maintenance(thermic)
-    assert maintenance is not None and maintenance.days_before_maintenance is not None
+    assert maintenance is not None
+    assert maintenance.days_before_maintenance is not None
     assert isinstance(await client.get_alerts(thermic), list)
     assert isinstance(await client.get_trips(thermic), list)
 
