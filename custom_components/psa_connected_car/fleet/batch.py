@@ -43,14 +43,14 @@ class BatchReads:
 
     async def items(self, kind: BatchKind, vehicle_id: str, vin: str | None) -> list[Any] | None:
         """The car's items from the fleet's document; ``None``: read the car itself."""
-        if not self._availability.served(kind, self._now()):
-            return None
         page = await self._snapshot(kind)
         return None if page is None else page.items_of(vehicle_id, vin)
 
     async def _snapshot(self, kind: BatchKind) -> BatchPage | None:
-        async with self._locks[kind]:
+        async with self._locks[kind]:  # the cars waiting here use what the first one got
             now = self._now()
+            if not self._availability.served(kind, now):
+                return None
             cached = self._snapshots.get(kind)
             if cached is not None and now - cached[0] < SNAPSHOT_TTL:
                 return cached[1]
