@@ -75,9 +75,7 @@ async def test_wrong_password_goes_back_to_the_credentials(
     hass: HomeAssistant, fleet_flow: FleetFlow
 ) -> None:
     flow_id = await _certificate_step(fleet_flow, password="wrong")
-    result = await hass.config_entries.flow.async_configure(
-        flow_id, await fleet_flow.certificate()
-    )
+    result = await hass.config_entries.flow.async_configure(flow_id, await fleet_flow.certificate())
     assert result["step_id"] == "fleet"
     assert result["errors"] == {"base": "fleet_invalid_auth"}
     result = await hass.config_entries.flow.async_configure(flow_id, fleet_flow.credentials())
@@ -99,9 +97,7 @@ async def test_a_refused_certificate_is_said_so(
     )
     assert result["step_id"] == "fleet_certificate"
     assert result["errors"] == {"base": "fleet_certificate_rejected"}
-    result = await hass.config_entries.flow.async_configure(
-        flow_id, await fleet_flow.certificate()
-    )
+    result = await hass.config_entries.flow.async_configure(flow_id, await fleet_flow.certificate())
     assert result["step_id"] == "fleet_pick"
 
 
@@ -128,12 +124,8 @@ async def test_server_address_and_reachability(hass: HomeAssistant, fleet_flow: 
         result["flow_id"], fleet_flow.credentials(api_base="http://api.example/connectedcar/v3")
     )
     assert result["errors"] == {"api_base": "insecure_url"}
-    flow_id = await _certificate_step(
-        fleet_flow, api_base="https://127.0.0.1:1/connectedcar/v3"
-    )
-    result = await hass.config_entries.flow.async_configure(
-        flow_id, await fleet_flow.certificate()
-    )
+    flow_id = await _certificate_step(fleet_flow, api_base="https://127.0.0.1:1/connectedcar/v3")
+    result = await hass.config_entries.flow.async_configure(flow_id, await fleet_flow.certificate())
     assert result["step_id"] == "fleet"
     assert result["errors"] == {"base": "fleet_cannot_connect"}
 
@@ -141,9 +133,7 @@ async def test_server_address_and_reachability(hass: HomeAssistant, fleet_flow: 
 async def test_a_partner_without_fleets(hass: HomeAssistant, fleet_flow: FleetFlow) -> None:
     fleet_flow.running.b2b.book.fleets.clear()
     flow_id = await _certificate_step(fleet_flow)
-    result = await hass.config_entries.flow.async_configure(
-        flow_id, await fleet_flow.certificate()
-    )
+    result = await hass.config_entries.flow.async_configure(flow_id, await fleet_flow.certificate())
     assert result["step_id"] == "fleet"
     assert result["errors"] == {"base": "fleet_none"}
 
@@ -206,3 +196,35 @@ async def test_reconfigure_refuses_credentials_that_no_longer_see_the_fleet(
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "fleet_not_listed"
+
+
+async def test_reauth_with_certificate_files_gone_asks_for_new_ones(
+    hass: HomeAssistant, fleet_flow: FleetFlow
+) -> None:
+    entry = await fleet_flow.entry()
+    Path(entry.data["certificate"]["key_file"]).write_text("damaged")
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_REAUTH, "entry_id": entry.entry_id}, data=entry.data
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], fleet_flow.credentials()
+    )
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["step_id"] == "fleet_certificate"
+    assert result["errors"] == {"base": "certificate_unreadable"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], await fleet_flow.certificate()
+    )
+    assert result["reason"] == "reauth_successful"
+
+
+async def test_credentials_refused_while_choosing_the_fleet(
+    hass: HomeAssistant, fleet_flow: FleetFlow
+) -> None:
+    result = await fleet_flow.to_pick()
+    fleet_flow.running.b2b.password = "changed meanwhile"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"fleet_id": fleet_flow.running.fleet_ids[0]}
+    )
+    assert result["step_id"] == "fleet_pick"
+    assert result["errors"] == {"base": "fleet_invalid_auth"}
