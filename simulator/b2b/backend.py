@@ -7,11 +7,14 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from simulator.b2b.delivery import DeliveryQueue
 from simulator.b2b.fleets import FleetBook, build_fleets
+from simulator.b2b.monitors import FleetMonitors
 from simulator.b2b.pki import TestPki
 
 if TYPE_CHECKING:
     from simulator.core import Simulator
+    from simulator.world.vehicle import Vehicle
 
 B2B_PREFIX = "/connectedcar/v3"
 B2B_USER = "sim-fleet-user"
@@ -41,6 +44,16 @@ class B2bBackend:
         self.pki = TestPki(B2B_CLIENT_ID)
         self.port = 0
         self.runner: web.AppRunner | None = None
+        self.deliveries = DeliveryQueue(sim)
+        self.monitors = FleetMonitors(sim, self.book, self.deliveries)
+        consumer_hook = sim.world.on_upload
+
+        def on_upload(vehicle: Vehicle) -> None:
+            if consumer_hook is not None:
+                consumer_hook(vehicle)
+            self.monitors.on_upload(vehicle)
+
+        sim.world.on_upload = on_upload
 
     @property
     def base_url(self) -> str:

@@ -10,8 +10,16 @@ from yarl import URL
 
 from simulator.config import SCENARIOS
 from simulator.testing import RunningSimulator, run_simulator
-from tests.simulator.contract import B2B_SPEC, B2bContract, Recorded, load_spec
+from tests.simulator.contract import (
+    B2B_SPEC,
+    B2B_WEBHOOK_SPEC,
+    B2bContract,
+    Recorded,
+    load_spec,
+)
+from tests.simulator.receiver import webhook_receiver
 from tests.simulator.test_b2b_helpers import B2bClient, b2b_config
+from tests.simulator.test_b2b_monitors import fleet_monitor
 from tests.simulator.test_contract import hrefs
 
 
@@ -77,14 +85,33 @@ async def crawl_fleets(crawler: B2bCrawler, running: RunningSimulator) -> None:
         await crawler.fetch("GET", path)
 
 
+async def crawl_monitors(crawler: B2bCrawler, running: RunningSimulator, target: str) -> None:
+    """Create, list, read, update, pause, resume and delete fleet monitors."""
+    base = f"/fleets/{running.fleet_ids[0]}/monitors"
+    ref = await crawler.fetch("POST", base, fleet_monitor(target))
+    monitor_id = ref["monitorId"]
+    await crawler.walk(base)
+    await crawler.walk(f"{base}/{monitor_id}")
+    await crawler.fetch("PUT", f"{base}/{monitor_id}", fleet_monitor(target))
+    for status in ("Paused", "Running", "Sideways"):
+        await crawler.fetch("PUT", f"{base}/{monitor_id}/status", {"status": status})
+    await crawler.fetch("POST", base, {"label": "x"})
+    scratch = await crawler.fetch("POST", base, fleet_monitor(target))
+    await crawler.fetch("DELETE", f"{base}/{scratch['monitorId']}")
+    await crawler.fetch("DELETE", f"{base}/{scratch['monitorId']}")
+    await crawler.fetch("GET", f"{base}/unknown")
+
+
 @pytest.mark.parametrize("scenario", [name for name in SCENARIOS if name != "realworld"])
 async def test_every_served_v3_body_honours_the_spec(
     scenario: str, session: aiohttp.ClientSession
 ) -> None:
     contract = B2bContract(load_spec(B2B_SPEC))
     config = b2b_config(scenario=scenario, fleets=(5, 0), rate_limit=0)
-    async with run_simulator(config) as running:
+    hooks = B2bContract(load_spec(B2B_WEBHOOK_SPEC))
+    async with webhook_receiver() as receiver, run_simulator(config) as running:
         crawler = B2bCrawler(B2bClient(running, session))
+        await crawl_monitors(crawler, running, receiver.url)
         for vehicle_id in running.fleet_vehicles(running.fleet_ids[0]):
             running.sim.add_collision(vehicle_id, "Lateral", "Major")
         await crawl_fleets(crawler, running)
@@ -94,6 +121,9 @@ async def test_every_served_v3_body_honours_the_spec(
         running.sim.advance(300)
         crawler.seen.clear()
         await crawl_fleets(crawler, running)
+        for vehicle_id in running.fleet_vehicles(running.fleet_ids[0]):
+            running.sim.raise_alert(vehicle_id, "OilLevelLow", "Warning")
+        await running.b2b.deliveries.drain()
         async with session.post(
             f"{running.url}/_sim/b2b/batch", json={"enabled": False, "status": 410}
         ) as response:
@@ -106,5 +136,9 @@ async def test_every_served_v3_body_honours_the_spec(
             await wrong.get("/fleets")
             crawler.client.recorded.extend(wrong.recorded)
     violations = [v for exchange in crawler.recorded for v in contract.violations(exchange)]
+    schema = hooks.spec["components"]["schemas"]["MonitorEvents"]
+    for index, item in enumerate(receiver.received):
+        violations += hooks.schema_violations(f"webhook #{index}", schema, item.body)
+    assert len(receiver.received) >= 5
     assert len(crawler.recorded) > 50
     assert violations == [], "\n".join(violations[:60])
