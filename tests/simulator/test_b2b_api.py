@@ -158,6 +158,15 @@ async def test_paging_visits_every_car_once(
             )
         ]
         assert ids == running.fleet_vehicles(client.fleet)
+        ranged = await client.all_items(
+            f"/fleets/{client.fleet}/vehicles", "vehicles", pageSize="1", indexRange="2-4"
+        )
+        assert [car["id"] for car in ranged] == ids[2:5]
+        statuses = await client.all_items(
+            f"/fleets/{client.fleet}/status", "status", pageSize="3", indexRange="1-"
+        )
+        vins = [running.sim.world.vehicles[v].vin for v in ids]
+        assert [s["vin"] for s in statuses] == vins[1:]
         status, body = await client.get(f"/fleets/{client.fleet}/vehicles", pageToken="%%%")
         assert (status, body["code"]) == (400, 40000)
         status, _ = await client.get(f"/fleets/{client.fleet}/vehicles", pageSize="61")
