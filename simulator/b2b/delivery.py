@@ -50,6 +50,24 @@ class Delivery:
         self.next_at = self.next_at or self.created
 
 
+def spread_attributes(
+    attributes: list[dict[str, Any]], variables: dict[str, str]
+) -> tuple[dict[str, str], dict[str, str], list[dict[str, str]]]:
+    """Headers, query parameters and body attributes, ``$name`` values substituted."""
+    headers: dict[str, str] = {}
+    params: dict[str, str] = {}
+    body: list[dict[str, str]] = []
+    for attribute in attributes:
+        raw = str(attribute["value"])
+        value = variables.get(raw[1:].lower(), raw) if raw.startswith("$") else raw
+        target = {"Header": headers, "Query": params}.get(attribute["type"])
+        if target is None:
+            body.append({"key": str(attribute["key"]), "value": value})
+        else:
+            target[str(attribute["key"])] = value
+    return headers, params, body
+
+
 class DeliveryQueue:
     """Messages not delivered yet, and the background worker that POSTs them."""
 

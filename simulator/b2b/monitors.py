@@ -16,7 +16,7 @@ from datetime import datetime
 import random
 from typing import TYPE_CHECKING, Any
 
-from simulator.b2b.delivery import Delivery, DeliveryQueue, RetryPolicy
+from simulator.b2b.delivery import Delivery, DeliveryQueue, RetryPolicy, spread_attributes
 from simulator.b2b.fleets import Fleet, FleetBook
 from simulator.b2b.render import fleet_href, with_vin
 from simulator.clock import iso
@@ -201,23 +201,13 @@ class FleetMonitors:
     def _enqueue(self, monitor: FleetMonitor, vehicle: Vehicle, event: Json) -> None:
         attributes = list(monitor.webhook.get("attributes", []))
         attributes += monitor.parameter.get("attributes", [])
-        headers: dict[str, str] = {}
-        params: dict[str, str] = {}
-        body_attributes: list[dict[str, str]] = []
         variables = {
             "vin": vehicle.vin,
             "vid": vehicle.id,
             "monitorid": monitor.id,
             "fleetid": monitor.fleet_id,
         }
-        for attribute in attributes:
-            raw = str(attribute["value"])
-            value = variables.get(raw[1:].lower(), raw) if raw.startswith("$") else raw
-            target = {"Header": headers, "Query": params}.get(attribute["type"])
-            if target is None:
-                body_attributes.append({"key": str(attribute["key"]), "value": value})
-            else:
-                target[str(attribute["key"])] = value
+        headers, params, body_attributes = spread_attributes(attributes, variables)
         message = {"monitorId": monitor.id, "attributes": body_attributes, "events": [event]}
         now = self.sim.clock.timestamp()
         self.queue.add(

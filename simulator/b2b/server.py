@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
 
-from simulator.b2b import monitor_routes, reads
+from simulator.b2b import monitor_routes, reads, remote_routes
 from simulator.b2b.backend import B2B_PREFIX, B2bBackend
 from simulator.b2b.gate import b2b_errors, b2b_gate
 from simulator.b2b.keys import B2B_KEY
@@ -19,6 +19,7 @@ def create_b2b_app(backend: B2bBackend) -> web.Application:
     app[B2B_KEY] = backend
     reads.add_routes(app, B2B_PREFIX)
     monitor_routes.add_routes(app, B2B_PREFIX)
+    remote_routes.add_routes(app, B2B_PREFIX)
     return app
 
 

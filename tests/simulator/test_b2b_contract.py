@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import aiohttp
@@ -20,6 +21,7 @@ from tests.simulator.contract import (
 from tests.simulator.receiver import webhook_receiver
 from tests.simulator.test_b2b_helpers import B2bClient, b2b_config
 from tests.simulator.test_b2b_monitors import fleet_monitor
+from tests.simulator.test_b2b_remotes import remote_callback
 from tests.simulator.test_contract import hrefs
 
 
@@ -102,6 +104,34 @@ async def crawl_monitors(crawler: B2bCrawler, running: RunningSimulator, target:
     await crawler.fetch("GET", f"{base}/unknown")
 
 
+async def crawl_remotes(crawler: B2bCrawler, running: RunningSimulator, target: str) -> None:
+    """Remote callbacks (CRUD, status) and remote actions on every car of the first fleet."""
+    fleet = running.fleet_ids[0]
+    base = f"/fleets/{fleet}/remote/callbacks"
+    ref = await crawler.fetch("POST", base, remote_callback(target, ("Doors", "Horn", "Lights")))
+    cbid = ref["callbackId"]
+    await crawler.walk(base)
+    await crawler.walk(f"{base}?remoteType=Doors")
+    await crawler.walk(f"{base}/{cbid}")
+    await crawler.fetch("PUT", f"{base}/{cbid}", remote_callback(target, ("Doors", "Horn")))
+    for status in ("Paused", "Running", "Sideways"):
+        await crawler.fetch("PUT", f"{base}/{cbid}/status", {"status": status})
+    await crawler.fetch("POST", base, {"callback": {}})
+    scratch = await crawler.fetch("POST", base, remote_callback(target))
+    await crawler.fetch("DELETE", f"{base}/{scratch['callbackId']}")
+    await crawler.fetch("DELETE", f"{base}/{scratch['callbackId']}")
+    for vehicle in running.fleet_vehicles(fleet):
+        remotes = f"/fleets/{fleet}/vehicles/{vehicle}/callbacks/{cbid}/remotes"
+        for remote in ({"door": {"state": "Unlocked"}}, {"horn": {"state": "Activated"}}):
+            posted = await crawler.fetch("POST", remotes, remote)
+            await crawler.walk(f"{remotes}/{posted['remoteActionId']}")
+        await crawler.fetch("POST", remotes, {"immobilization": {}})
+        await crawler.fetch("GET", f"{remotes}/unknown")
+    running.sim.advance(60)
+    for vehicle in running.fleet_vehicles(fleet):
+        await crawler.walk(f"/fleets/{fleet}/vehicles/{vehicle}/callbacks/{cbid}/remotes")
+
+
 @pytest.mark.parametrize("scenario", [name for name in SCENARIOS if name != "realworld"])
 async def test_every_served_v3_body_honours_the_spec(
     scenario: str, session: aiohttp.ClientSession
@@ -112,6 +142,7 @@ async def test_every_served_v3_body_honours_the_spec(
     async with webhook_receiver() as receiver, run_simulator(config) as running:
         crawler = B2bCrawler(B2bClient(running, session))
         await crawl_monitors(crawler, running, receiver.url)
+        await crawl_remotes(crawler, running, receiver.url)
         for vehicle_id in running.fleet_vehicles(running.fleet_ids[0]):
             running.sim.add_collision(vehicle_id, "Lateral", "Major")
         await crawl_fleets(crawler, running)
@@ -136,9 +167,13 @@ async def test_every_served_v3_body_honours_the_spec(
             await wrong.get("/fleets")
             crawler.client.recorded.extend(wrong.recorded)
     violations = [v for exchange in crawler.recorded for v in contract.violations(exchange)]
-    schema = hooks.spec["components"]["schemas"]["MonitorEvents"]
+    schemas = hooks.spec["components"]["schemas"]
+    kinds = {"monitorId": "MonitorEvents", "callbackId": "RemoteEvents"}
+    seen = set()
     for index, item in enumerate(receiver.received):
-        violations += hooks.schema_violations(f"webhook #{index}", schema, item.body)
-    assert len(receiver.received) >= 5
+        kind = next(kinds[key] for key in kinds if key in json.loads(item.body))
+        seen.add(kind)
+        violations += hooks.schema_violations(f"webhook #{index}", schemas[kind], item.body)
+    assert seen == set(kinds.values())
     assert len(crawler.recorded) > 50
     assert violations == [], "\n".join(violations[:60])
