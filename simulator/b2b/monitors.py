@@ -113,11 +113,24 @@ class FleetMonitors:
         monitor.cars.clear()
         fleet = self.book.fleets[monitor.fleet_id]
         for vehicle in self.book.vehicles(self.sim.world, fleet):
+            self._state(monitor, vehicle)
+
+    def car_added(self, fleet_id: str, vehicle: Vehicle) -> None:
+        """A car joined a fleet: its monitors start from its current values."""
+        for monitor in self.monitors.values():
+            if monitor.fleet_id == fleet_id:
+                self._state(monitor, vehicle)
+
+    def _state(self, monitor: FleetMonitor, vehicle: Vehicle) -> MonitorRecord:
+        """The car's trigger state (a car new to the fleet starts from its current values)."""
+        record = monitor.cars.get(vehicle.id)
+        if record is None:
             record = MonitorRecord(
                 monitor.id, "", vehicle.id, monitor.parameter, monitor.created_at, self.sim.now()
             )
             record.previous = observe(vehicle)
             monitor.cars[vehicle.id] = record
+        return record
 
     def on_upload(self, vehicle: Vehicle) -> None:
         """A car uploaded: evaluate the monitors of its fleet."""
@@ -127,9 +140,7 @@ class FleetMonitors:
         now = self.sim.clock.elapsed()
         observed = observe(vehicle)
         for monitor in [m for m in self.monitors.values() if m.fleet_id == fleet_id]:
-            state = monitor.cars.get(vehicle.id)
-            if state is None:
-                continue
+            state = self._state(monitor, vehicle)
             holds, fired = satisfied(state, vehicle, observed)
             if state.previous and holds and self._should_fire(monitor, state, now):
                 self._event(monitor, vehicle, fired, observed, refresh=state.satisfied)

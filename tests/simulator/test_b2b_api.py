@@ -82,8 +82,12 @@ async def test_without_client_certificate_the_handshake_fails(client: B2bClient)
     expired = running.b2b_ssl_context(running.b2b_client_cert(expired=True))
     for context in (bare, foreign, expired):
         refused = B2bClient(running, client.session, context=context)
-        with pytest.raises(aiohttp.ClientError):
+        with pytest.raises(aiohttp.ClientConnectorError) as caught:
             await refused.get("/fleets")
+        assert isinstance(caught.value.os_error, ConnectionResetError)
+    untrusting = B2bClient(running, client.session, context=ssl.create_default_context())
+    with pytest.raises(aiohttp.ClientConnectorCertificateError):
+        await untrusting.get("/fleets")
     assert running.sim.stats()["requests"].get("v3.getFleets", 0) == 0
 
 

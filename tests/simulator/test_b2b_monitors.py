@@ -75,6 +75,12 @@ async def test_monitor_crud(session: aiohttp.ClientSession) -> None:
             # seed 000's older form (subscribe and trigger ids) is not the v3.19 contract
             {"subscribe": {"subscribe": {"id": 7192522216439808}}, "trigger": {"id": 971050}},
             fleet_monitor("http://127.0.0.1:9/x", {"policy": "Sometimes"}),
+            fleet_monitor("http://127.0.0.1:9/x", {"policy": "Bounded", "retryNumber": 0}),
+            {**fleet_monitor("http://127.0.0.1:9/x"), "subscribeParam": None},
+            {
+                **fleet_monitor("http://127.0.0.1:9/x"),
+                "subscribeParam": {"callback": {"websocket": {"target": "ws://h"}}},
+            },
         ):
             status, body, _ = await client.request("POST", base, bad)
             assert (status, body["code"]) == (400, 40000)
