@@ -228,3 +228,21 @@ async def test_rate_limit_per_client(session: aiohttp.ClientSession) -> None:
         stats = running.sim.stats()
         assert stats["requests"]["v3.getFleets"] == 4
         assert stats["rate_limited"] == 1
+
+
+async def test_faults_reach_the_v3_api(client: B2bClient) -> None:
+    """/_sim/faults scoped to a v3 operation: 503 once, then normal; a path glob too."""
+    control = f"{client.running.url}/_sim/faults"
+    fleet = client.fleet
+    faults = [
+        {"kind": "error", "status": 503, "endpoint": "v3.getFleetStatusList"},
+        {"kind": "truncated", "endpoint": "/connectedcar/v3/fleets/*/vehicles"},
+    ]
+    async with client.session.post(control, json=faults) as response:
+        assert response.status == 201
+    status, body = await client.get(f"/fleets/{fleet}/status")
+    assert (status, body["code"]) == (503, 50300)
+    assert (await client.get(f"/fleets/{fleet}/status"))[0] == 200
+    with pytest.raises(ValueError):  # half a JSON body
+        await client.get(f"/fleets/{fleet}/vehicles")
+    assert (await client.get(f"/fleets/{fleet}/vehicles"))[0] == 200
