@@ -10,7 +10,7 @@ import logging
 from aiohttp import web
 
 from simulator import control
-from simulator.api import callbacks, gate, vehicles
+from simulator.api import callbacks, gate, remotes, vehicles
 from simulator.api.common import API_PREFIX, ApiError, sim_of
 from simulator.b2b import control as b2b_control
 from simulator.b2b.backend import B2bBackend
@@ -20,6 +20,7 @@ from simulator.config import SimulatorConfig
 from simulator.core import Simulator
 from simulator.idp import handlers as idp
 from simulator.keys import SIMULATOR_KEY
+from simulator.remotes import control as remote_control
 
 __all__ = ["SIMULATOR_KEY", "create_app"]
 
@@ -55,7 +56,10 @@ async def _ticker(sim: Simulator) -> None:
 
 async def _background(app: web.Application) -> AsyncIterator[None]:
     sim = app[SIMULATOR_KEY]
-    tasks = [asyncio.create_task(sim.push.run(), name="sim-push")]
+    tasks = [
+        asyncio.create_task(sim.push.run(), name="sim-push"),
+        asyncio.create_task(sim.remotes.run(), name="sim-remotes"),
+    ]
     if sim.config.time_scale > 0:
         tasks.append(asyncio.create_task(_ticker(sim), name="sim-ticker"))
     yield
@@ -77,7 +81,9 @@ def create_app(config: SimulatorConfig) -> web.Application:
     idp.add_routes(app)
     vehicles.add_routes(app)
     callbacks.add_routes(app)
+    remotes.add_routes(app)
     control.add_routes(app)
+    remote_control.add_routes(app)
     if config.b2b:
         app[B2B_KEY] = B2bBackend(app[SIMULATOR_KEY], config.fleets)
         b2b_control.add_routes(app)

@@ -14,6 +14,7 @@ from simulator.identities import DEMO_USER, build_clients
 from simulator.idp.tokens import TokenStore
 from simulator.push.engine import PushEngine
 from simulator.ratelimit import SlidingWindowLimiter, Stats
+from simulator.remotes.machine import RemoteMachine
 from simulator.world.world import World
 
 
@@ -40,6 +41,7 @@ class Simulator:
         self.errors = ErrorFactory(config.seed)
         self.counters = Stats(config.rate_window)
         self.push = PushEngine(self)
+        self.remotes = RemoteMachine(self)
         self.world.on_upload = self.push.on_upload
         self.stopping = asyncio.Event()
         self.public_base = f"http://{config.host}/connectedcar/v4"
@@ -50,14 +52,19 @@ class Simulator:
         return self.clock.now()
 
     def sync(self) -> None:
-        """Evolve the world up to the clock (done before serving any data)."""
+        """Evolve the world and the remote actions up to the clock (before serving any data)."""
         self.world.sync()
+        self.remotes.process()
 
     def advance(self, seconds: float) -> None:
-        """Move the clock forward and evolve the world in steps (firing push events)."""
-        self.world.sync()
-        self.clock.advance(seconds)
-        self.world.sync()
+        """Move the clock forward, stopping at each remote transition (firing push events)."""
+        self.sync()
+        target = self.clock.elapsed() + seconds
+        while (due := self.remotes.next_due()) is not None and due < target:
+            self.clock.advance(max(0.0, due - self.clock.elapsed()))
+            self.sync()
+        self.clock.advance(max(0.0, target - self.clock.elapsed()))
+        self.sync()
         self.push.tick()
 
     # --- world control ------------------------------------------------------------------------
@@ -94,8 +101,12 @@ class Simulator:
         return self.world.vehicles_of(email)
 
     def truth(self) -> dict[str, dict[str, Any]]:
-        """Vehicle id -> what a correct client should show."""
-        return self.world.truth()
+        """Vehicle id -> what a correct client should show (with what remotes did)."""
+        self.sync()
+        truth = self.world.truth()
+        for vehicle_id, facts in truth.items():
+            facts.update(self.remotes.truth_of(self.world.vehicles[vehicle_id]))
+        return truth
 
     # --- tokens, faults, stats ----------------------------------------------------------------
     def revoke_tokens(self, kind: str = "all") -> int:
@@ -115,5 +126,8 @@ class Simulator:
         self.limiter.override = None
 
     def stats(self) -> dict[str, Any]:
-        """Counters: requests per endpoint, total, rate_limited, peak_window, deliveries."""
-        return self.counters.as_dict(self.push.pending())
+        """Counters: requests per endpoint, total, rate_limited, peak_window, deliveries,
+        remotes received per car and type."""
+        stats = self.counters.as_dict(self.push.pending())
+        stats["remotes"] = {car: dict(types) for car, types in self.remotes.received.items()}
+        return stats

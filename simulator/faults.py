@@ -18,6 +18,7 @@ FAULT_KINDS = (
     "revoke_refresh",  # the presented refresh token dies: invalid_grant
     "no_data",  # 404 {"code": 40400, ...}
     "shrink_limit",  # the window rate limit becomes ``limit`` (until clear_faults)
+    "lost_answer",  # serve the request, then answer 504 HTML after delay_s (default 0)
 )
 
 

@@ -15,6 +15,7 @@ API_PREFIX = "/connectedcar/v4"
 HAL = "application/hal+json"
 GEO = "application/vnd.geo+json"
 ACCOUNT_KEY = "sim_account"
+SCOPE_KEY = "sim_scope"
 
 
 class ApiError(Exception):
@@ -40,6 +41,12 @@ def account_of(request: web.Request) -> Account:
     """The account of the bearer token (set by the auth middleware)."""
     email: str = request[ACCOUNT_KEY]
     return ACCOUNTS[email]
+
+
+def scopes_of(request: web.Request) -> set[str]:
+    """The scopes the bearer token was granted (space- or comma-separated)."""
+    granted: str = request.get(SCOPE_KEY, "")
+    return set(granted.replace(",", " ").split())
 
 
 def vehicle_of(request: web.Request) -> Vehicle:

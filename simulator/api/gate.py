@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from simulator.api.common import ACCOUNT_KEY, API_PREFIX, ApiError, sim_of
+from simulator.api.common import ACCOUNT_KEY, API_PREFIX, SCOPE_KEY, ApiError, sim_of
 from simulator.brands import BRANDS
 from simulator.core import Simulator
 from simulator.errors import gateway_html, gateway_unauthorized
@@ -23,6 +23,7 @@ REQUEST_FAULTS = (
     "html",
     "revoke_access",
     "no_data",
+    "lost_answer",
 )
 
 
@@ -88,6 +89,10 @@ async def _serve(
     response = await handler(request)
     if fault is not None and fault.kind in ("malformed", "truncated"):
         return _mangle(response, fault.kind)
+    if fault is not None and fault.kind == "lost_answer":
+        # The request was served (a remote is under way) but the answer never arrives.
+        await pause(sim, fault.delay_s if fault.delay_s is not None else 0.0)
+        return gateway_html(fault.status or 504)
     return response
 
 
@@ -148,4 +153,5 @@ def authorize(request: web.Request, sim: Simulator) -> web.StreamResponse | None
             40301, f"x-introspect-realm {realm!r} does not match the token", sim.now()
         )
     request[ACCOUNT_KEY] = grant.email
+    request[SCOPE_KEY] = grant.scope
     return None

@@ -102,6 +102,22 @@ async def truth(request: web.Request) -> web.Response:
     )
 
 
+async def add_fleet_vehicle(request: web.Request) -> web.Response:
+    """``POST /_sim/b2b/fleets/{fid}/vehicles {"motorization": "Electric"}``: one more car.
+
+    ``DELETE /_sim/vehicles/{id}`` removes a fleet car like any other.
+    """
+    backend = _backend(request)
+    fleet = backend.book.fleets[request.match_info["fid"]]
+    motorization = (await _body(request)).get("motorization")
+    if motorization is not None and not isinstance(motorization, str):
+        raise ValueError("motorization must be a string")
+    vehicle_id = backend.sim.world.add_vehicle(fleet.owner, motorization)
+    backend.book.add(fleet, vehicle_id)
+    backend.monitors.car_added(fleet.id, backend.sim.world.vehicles[vehicle_id])
+    return json_response({"id": vehicle_id}, 201)
+
+
 def add_routes(app: web.Application) -> None:
     """Register the ``/_sim/b2b`` routes."""
     router = app.router
@@ -110,3 +126,4 @@ def add_routes(app: web.Application) -> None:
     router.add_post("/_sim/b2b/certificates", issue_certificate)
     router.add_get("/_sim/b2b/client", client_credential)
     router.add_get("/_sim/b2b/truth", truth)
+    router.add_post("/_sim/b2b/fleets/{fid}/vehicles", add_fleet_vehicle)

@@ -16,12 +16,18 @@ import logging
 from aiohttp import web
 
 from simulator.api.common import ApiError
-from simulator.api.gate import Handler, endpoint_name
+from simulator.api.gate import (
+    Handler,
+    _early_fault as early_fault,  # the v4 gateway's fault answers
+    _mangle as mangle,
+    endpoint_name,
+)
 from simulator.b2b.backend import B2bBackend
 from simulator.b2b.lookup import backend_of
 
 _LOGGER = logging.getLogger(__name__)
 STATS_PREFIX = "v3."
+V3_FAULTS = ("error", "latency", "timeout", "malformed", "truncated", "html", "no_data")
 
 
 def basic_credentials(header: str) -> tuple[str, str] | None:
@@ -59,7 +65,8 @@ async def b2b_gate(request: web.Request, handler: Handler) -> web.StreamResponse
     """client_id, rate limit, Basic credentials; counts every request per endpoint."""
     backend = backend_of(request)
     sim = backend.sim
-    sim.counters.count(STATS_PREFIX + endpoint_name(request))
+    name = STATS_PREFIX + endpoint_name(request)
+    sim.counters.count(name)
     client_id = request.query.get("client_id")
     if not client_id:
         raise ApiError(40000, "Missing required query parameter client_id")
@@ -76,12 +83,16 @@ async def b2b_gate(request: web.Request, handler: Handler) -> web.StreamResponse
         refused = sim.errors.response(40100, "Invalid credentials", sim.now(), decision.headers)
         refused.headers["WWW-Authenticate"] = 'Basic realm="connectedcar"'
         return refused
-    sim.sync()
-    response: web.StreamResponse
-    try:
-        response = await handler(request)
-    except ApiError as err:
-        response = sim.errors.response(err.code, err.message, sim.now())
+    fault = sim.faults.pick(name, request.path, V3_FAULTS)
+    response: web.StreamResponse | None = await early_fault(request, sim, fault)
+    if response is None:
+        sim.sync()
+        try:
+            response = await handler(request)
+        except ApiError as err:
+            response = sim.errors.response(err.code, err.message, sim.now())
+        if fault is not None and fault.kind in ("malformed", "truncated"):
+            response = mangle(response, fault.kind)
     response.headers.update(decision.headers)
     return response
 

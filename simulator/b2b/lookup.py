@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+import math
+
 from aiohttp import web
 
 from simulator.api.common import ApiError, hal
@@ -10,7 +13,7 @@ from simulator.b2b.fleets import Fleet
 from simulator.b2b.keys import B2B_KEY
 from simulator.b2b.render import fleet_href
 from simulator.render.common import Json
-from simulator.render.paging import PagingError, collection, parse_paging
+from simulator.render.paging import PageRequest, PagingError, collection, parse_paging
 from simulator.world.vehicle import Vehicle
 
 PROFILES = ("fleet", "endUser")
@@ -68,6 +71,27 @@ def page(request: web.Request, items: list[Json], key: str) -> web.Response:
         raise ApiError(40000, str(err)) from err
     base = f"{v3_base(request)}{request.path.removeprefix(B2B_PREFIX)}"
     return hal(collection(items, key, wanted, base, request.query))
+
+
+def lazy_page[T](
+    request: web.Request, sources: Sequence[T], key: str, build: Callable[[T], Json]
+) -> web.Response:
+    """Like ``page``, but builds only the items the requested page shows (big fleets)."""
+    try:
+        wanted = parse_paging(request.query)
+    except PagingError as err:
+        raise ApiError(40000, str(err)) from err
+    end = None if wanted.range_end is None else wanted.range_end + 1
+    window = list(sources)[wanted.range_start : end]
+    pages = max(1, math.ceil(len(window) / wanted.page_size))
+    offset = min(wanted.offset, (pages - 1) * wanted.page_size)
+    shown = range(offset, min(len(window), offset + wanted.page_size))
+    items: list[Json] = [{} for _ in window]
+    for index in shown:
+        items[index] = build(window[index])
+    unranged = PageRequest(wanted.page_size, wanted.offset, 0, None)
+    base = f"{v3_base(request)}{request.path.removeprefix(B2B_PREFIX)}"
+    return hal(collection(items, key, unranged, base, request.query))
 
 
 def batch_allowed(request: web.Request) -> None:

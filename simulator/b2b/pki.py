@@ -190,9 +190,16 @@ class TestPki:
         return path
 
     def server_context(self) -> ssl.SSLContext:
-        """TLS server context that requires a client certificate issued by the CA."""
+        """TLS server context that requires a client certificate issued by the CA.
+
+        TLS 1.2 at most: there the server checks the client's certificate inside the
+        handshake, so a refused one fails the connection itself (the client sees the
+        connection reset while connecting); TLS 1.3 would let the client finish its
+        handshake and only then drop the connection, like any other disconnect.
+        """
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.minimum_version = ssl.TLSVersion.TLSv1_2
+        context.maximum_version = ssl.TLSVersion.TLSv1_2
         cert = self.write("server.pem", self.server.cert_pem)
         key = self.write("server-key.pem", self.server.key_pem, secret=True)
         context.load_cert_chain(cert, key)

@@ -14,6 +14,7 @@ from simulator.b2b.lookup import (
     check_profile,
     fleet_base,
     fleet_of,
+    lazy_page,
     page,
     v3_base,
     vehicle_of,
@@ -50,10 +51,8 @@ async def get_vehicles(request: web.Request) -> web.Response:
     fleet = fleet_of(request)
     prefix = request.query.get("vinPrefix", "")
     base = fleet_base(request, fleet)
-    items = [
-        render.vehicle_document(v, base) for v in _cars(request, fleet) if v.vin.startswith(prefix)
-    ]
-    return page(request, items, "vehicles")
+    cars = [v for v in _cars(request, fleet) if v.vin.startswith(prefix)]
+    return lazy_page(request, cars, "vehicles", lambda v: render.vehicle_document(v, base))
 
 
 async def get_vehicle(request: web.Request) -> web.Response:
@@ -219,7 +218,7 @@ async def get_fleet_status(request: web.Request) -> web.Response:
     check_profile(request)
     fleet = fleet_of(request)
     base = fleet_base(request, fleet)
-    return page(request, [status_of(v, base) for v in _cars(request, fleet)], "status")
+    return lazy_page(request, _cars(request, fleet), "status", lambda v: status_of(v, base))
 
 
 async def get_fleet_maintenances(request: web.Request) -> web.Response:
@@ -228,12 +227,8 @@ async def get_fleet_maintenances(request: web.Request) -> web.Response:
     check_profile(request)
     fleet = fleet_of(request)
     base = fleet_base(request, fleet)
-    items = [
-        maintenance_of(v, base)
-        for v in _cars(request, fleet)
-        if "maintenance_missing" not in v.quirks
-    ]
-    return page(request, items, "maintenances")
+    cars = [v for v in _cars(request, fleet) if "maintenance_missing" not in v.quirks]
+    return lazy_page(request, cars, "maintenances", lambda v: maintenance_of(v, base))
 
 
 async def get_fleet_alerts(request: web.Request) -> web.Response:

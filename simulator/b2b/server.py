@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
 
-from simulator.b2b import reads
+from simulator.b2b import monitor_routes, reads, remote_routes
 from simulator.b2b.backend import B2B_PREFIX, B2bBackend
 from simulator.b2b.gate import b2b_errors, b2b_gate
 from simulator.b2b.keys import B2B_KEY
@@ -17,6 +18,8 @@ def create_b2b_app(backend: B2bBackend) -> web.Application:
     app = web.Application(middlewares=[b2b_errors, b2b_gate])
     app[B2B_KEY] = backend
     reads.add_routes(app, B2B_PREFIX)
+    monitor_routes.add_routes(app, B2B_PREFIX)
+    remote_routes.add_routes(app, B2B_PREFIX)
     return app
 
 
@@ -29,6 +32,7 @@ async def start_listener(backend: B2bBackend, port: int = 0) -> None:
     await site.start()
     backend.runner = runner
     backend.port = runner.addresses[0][1]
+    backend.monitors.public_base = backend.base_url
 
 
 async def stop_listener(backend: B2bBackend) -> None:
@@ -45,7 +49,11 @@ def listener_context(port: int) -> Callable[[web.Application], AsyncIterator[Non
     async def context(app: web.Application) -> AsyncIterator[None]:
         backend = app[B2B_KEY]
         await start_listener(backend, port)
+        worker = asyncio.create_task(backend.deliveries.run(), name="sim-b2b-push")
         yield
+        worker.cancel()
+        await asyncio.gather(worker, return_exceptions=True)
+        await backend.deliveries.close()
         await stop_listener(backend)
 
     return context

@@ -13,6 +13,7 @@ from simulator.brands import BRAND_BY_TLD, Brand
 from simulator.errors import json_response, oauth_error
 from simulator.identities import ACCOUNTS, Client, account_id
 from simulator.idp.pages import AUTHORIZE_PARAMS, error_page, login_page
+from simulator.idp.scopes import granted_scope
 from simulator.idp.tokens import DEFAULT_SCOPE, AuthCode, Grant, OAuthError, make_id_token
 from simulator.keys import SIMULATOR_KEY
 
@@ -102,12 +103,19 @@ async def authorize_post(request: web.Request) -> web.Response:
         email=account.email,
         brand_key=brand.key,
         redirect_uri=redirect_uri,
-        scope=params.get("scope", DEFAULT_SCOPE),
+        scope=granted_scope(params.get("scope", DEFAULT_SCOPE), _remote_scopes(request, checked)),
         challenge=params.get("code_challenge"),
         method=params.get("code_challenge_method", "plain"),
         issued_at=sim.clock.timestamp(),
     )
     return redirect_with(redirect_uri, {"code": sim.tokens.issue_code(code), **state})
+
+
+def _remote_scopes(request: web.Request, client: Client) -> tuple[str, ...]:
+    """Remote scopes this client can be granted: brand-app clients get none."""
+    if client.mobile_scheme is not None:
+        return ()
+    return request.app[SIMULATOR_KEY].remotes.partner_scopes
 
 
 def _client_credentials(request: web.Request, form: Mapping[str, str]) -> tuple[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 import random
 from typing import TYPE_CHECKING, Any
 
@@ -13,12 +13,13 @@ import aiohttp
 from simulator.clock import iso
 from simulator.ids import seeded_uuid
 from simulator.push.monitors import observe, satisfied
-from simulator.push.store import CallbackRecord, MonitorRecord, RemoteRecord
+from simulator.push.store import CallbackRecord, MonitorRecord
 from simulator.render import resources
 from simulator.render.status import doors, status_document
 
 if TYPE_CHECKING:
     from simulator.core import Simulator
+    from simulator.remotes.model import RemoteRecord
     from simulator.world.vehicle import Vehicle
 
 RETRY_DELAY_S = 10.0  # documented B2C retry delay
@@ -44,7 +45,7 @@ class _Context:
     vehicle: Vehicle
     callback: CallbackRecord
     monitor: MonitorRecord | None = None
-    extra: list[dict[str, Any]] = field(default_factory=list)
+    remote: RemoteRecord | None = None
 
 
 class PushEngine:
@@ -54,7 +55,6 @@ class PushEngine:
         self.sim = sim
         self.callbacks: dict[str, CallbackRecord] = {}
         self.monitors: dict[str, MonitorRecord] = {}
-        self.remotes: dict[str, RemoteRecord] = {}
         self.queue: list[Delivery] = []
         self._ids = random.Random(f"{sim.config.seed}:push")
         self._wake = asyncio.Event()
@@ -148,9 +148,11 @@ class PushEngine:
 
     # --- remotes ---------------------------------------------------------------------------
     def remote_event(self, remote: RemoteRecord, vehicle: Vehicle, kind: str, status: str) -> None:
-        """A Pending or Done event of a remote action."""
+        """A Pending or Done event of a remote action (to callbacks that take remotes)."""
         callback = self.callbacks.get(remote.callback_id)
         if callback is None or callback.status != "Running":
+            return
+        if "Remote" not in callback.subscribe.get("type", ["Remote"]):
             return
         event_status: dict[str, Any] = {"type": kind, "status": status}
         if remote.failure is not None and status == "Failed":
@@ -160,7 +162,8 @@ class PushEngine:
             "remoteType": remote.type,
             "eventStatus": event_status,
         }
-        self._enqueue(_Context(vehicle, callback), {"type": "Remote", "remoteEvent": event})
+        context = _Context(vehicle, callback, remote=remote)
+        self._enqueue(context, {"type": "Remote", "remoteEvent": event})
 
     # --- delivery --------------------------------------------------------------------------
     def _enqueue(self, ctx: _Context, message: dict[str, Any]) -> None:
@@ -172,6 +175,9 @@ class PushEngine:
             attributes += ctx.monitor.parameter.get("attributes", [])
             sub = ctx.monitor.parameter.get("subscribeParam", {})
             attributes += sub.get("callbackAttributes", {}).get("webhook", [])
+        if ctx.remote is not None:
+            attributes += ctx.remote.remote.get("attributes", [])
+            attributes += ctx.remote.remote.get("callbackAttributes", {}).get("webhook", [])
         headers: dict[str, str] = {}
         params: dict[str, str] = {}
         body_attributes: list[dict[str, str]] = []
@@ -202,6 +208,9 @@ class PushEngine:
             "callbacklabel": ctx.callback.label,
             "monitorid": ctx.monitor.id if ctx.monitor else "",
             "monitorlabel": str(ctx.monitor.parameter.get("label", "")) if ctx.monitor else "",
+            "remotetype": ctx.remote.type if ctx.remote else "",
+            "remotestatus": ctx.remote.status if ctx.remote else "",
+            "remotelabel": str(ctx.remote.remote.get("label", "")) if ctx.remote else "",
         }
         return variables.get(value[1:].lower(), value)
 

@@ -1,4 +1,4 @@
-"""Callbacks, monitors and remote actions a client registered, with input validation."""
+"""Callbacks and monitors a client registered, with input validation."""
 
 from __future__ import annotations
 
@@ -11,15 +11,6 @@ from simulator.push.boolexp import BoolExpError, parse_boolexp
 
 MAX_MONITORS = 5
 TRIGGER_NAME = re.compile(r"[a-zA-Z]+[.\-_]?[0-9]*")
-REMOTE_TYPES = {
-    "preconditioning": "ThermalPreconditioning",
-    "door": "Doors",
-    "horn": "Horn",
-    "charging": "ElectricBatteryChargingRequest",
-    "lights": "Lights",
-    "wakeUp": "WakeUp",
-    "navigation": "Navigation",
-}
 
 
 class InvalidBody(ValueError):  # noqa: N818  (reads better at the raise sites)
@@ -63,20 +54,6 @@ class MonitorRecord:
     satisfied: bool = False
     last_fired: float | None = None
     previous: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class RemoteRecord:
-    """A remote action sent to a vehicle."""
-
-    id: str
-    callback_id: str
-    vehicle_id: str
-    remote: dict[str, Any]
-    type: str
-    created_at: datetime
-    status: str = "Accepted"
-    failure: str | None = None
 
 
 def _object(value: Any, what: str) -> dict[str, Any]:
@@ -173,19 +150,3 @@ def validate_trigger(trigger: Any) -> str:
         if not all(isinstance(center.get(k), int | float) for k in ("latitude", "longitude")):
             raise InvalidBody(f"trigger {name}: zone center needs latitude and longitude")
     return name
-
-
-def validate_remote(body: Any) -> tuple[dict[str, Any], str]:
-    """A Remote with exactly one action; returns it and its RemoteType."""
-    data = _object(body, "body")
-    actions = [key for key in REMOTE_TYPES if key in data]
-    if len(actions) != 1:
-        raise InvalidBody(f"a remote needs exactly one of {sorted(REMOTE_TYPES)}")
-    action = _object(data[actions[0]], actions[0])
-    if actions[0] == "door" and action.get("state") not in ("Locked", "Unlocked"):
-        raise InvalidBody("door.state must be Locked or Unlocked")
-    if actions[0] == "horn" and action.get("state") not in ("Activated", "Unactivated"):
-        raise InvalidBody("horn.state must be Activated or Unactivated")
-    if actions[0] == "lights" and not isinstance(action.get("on"), bool):
-        raise InvalidBody("lights.on must be a boolean")
-    return data, REMOTE_TYPES[actions[0]]

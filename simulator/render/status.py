@@ -116,7 +116,9 @@ def charging(vehicle: Vehicle, snap: Snapshot) -> Json:
     remaining = iso_duration(snap.charge_remaining_s)
     if numbers_as_strings and snap.charge_remaining_s == 0:
         remaining = "0"
-    delayed_s = delayed_charge_wait_s(snap.at, snap.plugged, snap.charging_status)
+    delayed_s = delayed_charge_wait_s(
+        snap.at, snap.plugged, snap.charging_status, snap.delayed_charge_start
+    )
     delayed = "0" if numbers_as_strings and delayed_s == 0 else iso_duration(delayed_s)
     return {
         "plugged": snap.plugged,
@@ -139,24 +141,31 @@ def legacy_energy(primary: Json, vehicle: Vehicle, snap: Snapshot) -> Json:
 
 
 def preconditioning(vehicle: Vehicle, snap: Snapshot) -> Json:
-    """Air-conditioning state and one program."""
+    """Air-conditioning state and its programs (a factory one until a remote sets them)."""
     at = stamp(vehicle, snap.at)
     return {
         "airConditioning": {
             "createdAt": at,
             "updatedAt": at,
             "status": snap.precond_status,
-            "programs": [
-                {
-                    "enabled": vehicle.index % 2 == 1,
-                    "slot": 1,
-                    "recurrence": "Daily",
-                    "start": "PT7H30M",
-                    "occurence": {"day": ["Mon", "Tue", "Wed", "Thu", "Fri"]},
-                }
-            ],
+            "programs": programs(vehicle),
         }
     }
+
+
+def programs(vehicle: Vehicle) -> list[Json]:
+    """The car's preconditioning programs, by slot."""
+    if vehicle.precond_programs is None:
+        return [
+            {
+                "enabled": vehicle.index % 2 == 1,
+                "slot": 1,
+                "recurrence": "Daily",
+                "start": "PT7H30M",
+                "occurence": {"day": ["Mon", "Tue", "Wed", "Thu", "Fri"]},
+            }
+        ]
+    return [vehicle.precond_programs[slot] for slot in sorted(vehicle.precond_programs)]
 
 
 def engine(vehicle: Vehicle, snap: Snapshot) -> Json:

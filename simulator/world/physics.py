@@ -237,6 +237,9 @@ def parked(vehicle: Vehicle, dt: float, now: datetime, autonomous: bool) -> None
     vehicle.coolant_temp += (vehicle.air_temp - vehicle.coolant_temp) * min(1.0, dt / 1800)
     vehicle.oil_temp += (vehicle.air_temp - vehicle.oil_temp) * min(1.0, dt / 3600)
     vehicle.battery_12v = max(83.0, vehicle.battery_12v - dt / 86400 * 0.2)
+    if 0 <= vehicle.precond_until <= vehicle.elapsed:
+        vehicle.precond_until = -1.0
+        wake(vehicle, 30)
     if 0 <= vehicle.lock_at <= vehicle.elapsed:
         vehicle.locked = True
         vehicle.open_doors = ()

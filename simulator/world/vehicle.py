@@ -6,6 +6,7 @@ from collections import deque
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 import random
+from typing import Any
 
 from simulator.brands import Brand, Model
 from simulator.world.alerts import AlertRecord
@@ -29,11 +30,13 @@ class TripPlan:
     distance_km: float = 0.0
 
 
-def delayed_charge_wait_s(at: datetime, plugged: bool, charging_status: str) -> float:
-    """Seconds from ``at`` until the delayed charge starts (0: none scheduled)."""
+def delayed_charge_wait_s(
+    at: datetime, plugged: bool, charging_status: str, start_at: time = DELAYED_CHARGE_START
+) -> float:
+    """Seconds from ``at`` until the delayed charge starts at ``start_at`` (0: none scheduled)."""
     if not plugged or charging_status == "InProgress":
         return 0.0
-    start = datetime.combine(at.date(), DELAYED_CHARGE_START, tzinfo=at.tzinfo)
+    start = datetime.combine(at.date(), start_at, tzinfo=at.tzinfo)
     if start <= at:
         start += timedelta(days=1)
     return (start - at).total_seconds()
@@ -72,6 +75,7 @@ class Snapshot:
     precond_status: str
     maintenance_days: int
     maintenance_km: float
+    delayed_charge_start: time = DELAYED_CHARGE_START
 
 
 @dataclass
@@ -132,6 +136,12 @@ class Vehicle:
     alert_counter: int = 0
     trips: list[TripRecord] = field(default_factory=list)
     """Recorded trips, oldest first (the last one may be under way)."""
+    delayed_charge_start: time = DELAYED_CHARGE_START
+    """Time of day (UTC) of the delayed charge (a charging remote can move it)."""
+    precond_programs: dict[int, dict[str, Any]] | None = None
+    """Preconditioning programs by slot once a remote set them (None: the factory one)."""
+    navigation: dict[str, Any] | None = None
+    """The last destination a navigation remote sent."""
 
     @property
     def motorization(self) -> str:
@@ -221,6 +231,7 @@ class Vehicle:
             precond_status="Enabled" if self.precond_until > self.elapsed else "Disabled",
             maintenance_days=int(days // 1),
             maintenance_km=round(self.maintenance_due_km - self.odometer_km, 1),
+            delayed_charge_start=self.delayed_charge_start,
         )
         self.snapshot = snap
         self.history.append(snap)

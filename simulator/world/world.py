@@ -143,6 +143,20 @@ class World:
         physics.wake(vehicle, 30)
         self._upload(vehicle)
 
+    def set_doors(self, vehicle_id: str, open_doors: tuple[str, ...], locked: bool) -> None:
+        """Open or close doors and lock or unlock the car (the car uploads it)."""
+        vehicle = self._synced(vehicle_id)
+        vehicle.open_doors = open_doors
+        vehicle.locked = locked
+        vehicle.lock_at = -1.0
+        physics.wake(vehicle, 30)
+        self._upload(vehicle)
+
+    def sleep(self, vehicle_id: str) -> None:
+        """Let a parked car fall asleep now (no effect while it drives or charges)."""
+        vehicle = self._synced(vehicle_id)
+        vehicle.awake_until = vehicle.elapsed
+
     def wake_up(self, vehicle_id: str) -> None:
         """Make the car upload fresh data now (remote wake-up)."""
         vehicle = self._synced(vehicle_id)
@@ -191,7 +205,9 @@ def truth_of(vehicle: Vehicle) -> dict[str, Any]:
         "ignition": snap.ignition,
         "charging_status": snap.charging_status,
         "charging_mode": snap.charging_mode,
-        "next_delayed_charge_s": delayed_charge_wait_s(snap.at, snap.plugged, snap.charging_status),
+        "next_delayed_charge_s": delayed_charge_wait_s(
+            snap.at, snap.plugged, snap.charging_status, snap.delayed_charge_start
+        ),
         "open_doors": list(snap.open_doors),
         "battery_12v": snap.battery_12v,
         "coolant_temp": snap.coolant_temp,

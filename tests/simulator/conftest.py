@@ -57,8 +57,8 @@ def authorize_url(
         "redirect_uri": redirect_uri,
         "scope": "openid profile",
         "state": "st4te",
-        **extra,
     }
+    params.update(extra)
     return f"{running.idp_base(tld)}/authorize?{urlencode(params)}"
 
 
@@ -118,9 +118,10 @@ async def token_for(
     session: aiohttp.ClientSession,
     username: str = DEMO_USER,
     tld: str = "peugeot.com",
+    scope: str = "openid profile",
 ) -> dict[str, Any]:
-    """Log in through the form and exchange the code."""
-    location = await running.login(session, authorize_url(running, tld), username)
+    """Log in through the form (asking for ``scope``) and exchange the code."""
+    location = await running.login(session, authorize_url(running, tld, scope=scope), username)
     async with session.post(
         f"{running.idp_base(tld)}/access_token",
         data={

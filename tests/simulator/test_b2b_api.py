@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+import json
 import ssl
 from typing import Any
 
@@ -82,8 +83,12 @@ async def test_without_client_certificate_the_handshake_fails(client: B2bClient)
     expired = running.b2b_ssl_context(running.b2b_client_cert(expired=True))
     for context in (bare, foreign, expired):
         refused = B2bClient(running, client.session, context=context)
-        with pytest.raises(aiohttp.ClientError):
+        with pytest.raises(aiohttp.ClientConnectorError) as caught:
             await refused.get("/fleets")
+        assert isinstance(caught.value.os_error, ConnectionResetError)
+    untrusting = B2bClient(running, client.session, context=ssl.create_default_context())
+    with pytest.raises(aiohttp.ClientConnectorCertificateError):
+        await untrusting.get("/fleets")
     assert running.sim.stats()["requests"].get("v3.getFleets", 0) == 0
 
 
@@ -158,6 +163,15 @@ async def test_paging_visits_every_car_once(
             )
         ]
         assert ids == running.fleet_vehicles(client.fleet)
+        ranged = await client.all_items(
+            f"/fleets/{client.fleet}/vehicles", "vehicles", pageSize="1", indexRange="2-4"
+        )
+        assert [car["id"] for car in ranged] == ids[2:5]
+        statuses = await client.all_items(
+            f"/fleets/{client.fleet}/status", "status", pageSize="3", indexRange="1-"
+        )
+        vins = [running.sim.world.vehicles[v].vin for v in ids]
+        assert [s["vin"] for s in statuses] == vins[1:]
         status, body = await client.get(f"/fleets/{client.fleet}/vehicles", pageToken="%%%")
         assert (status, body["code"]) == (400, 40000)
         status, _ = await client.get(f"/fleets/{client.fleet}/vehicles", pageSize="61")
@@ -215,3 +229,21 @@ async def test_rate_limit_per_client(session: aiohttp.ClientSession) -> None:
         stats = running.sim.stats()
         assert stats["requests"]["v3.getFleets"] == 4
         assert stats["rate_limited"] == 1
+
+
+async def test_faults_reach_the_v3_api(client: B2bClient) -> None:
+    """/_sim/faults scoped to a v3 operation: 503 once, then normal; a path glob too."""
+    control = f"{client.running.url}/_sim/faults"
+    fleet = client.fleet
+    faults = [
+        {"kind": "error", "status": 503, "endpoint": "v3.getFleetStatusList"},
+        {"kind": "truncated", "endpoint": "/connectedcar/v3/fleets/*/vehicles"},
+    ]
+    async with client.session.post(control, json=faults) as response:
+        assert response.status == 201
+    status, body = await client.get(f"/fleets/{fleet}/status")
+    assert (status, body["code"]) == (503, 50300)
+    assert (await client.get(f"/fleets/{fleet}/status"))[0] == 200
+    with pytest.raises(json.JSONDecodeError):  # half a JSON body
+        await client.get(f"/fleets/{fleet}/vehicles")
+    assert (await client.get(f"/fleets/{fleet}/vehicles"))[0] == 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import aiohttp
@@ -10,8 +11,17 @@ from yarl import URL
 
 from simulator.config import SCENARIOS
 from simulator.testing import RunningSimulator, run_simulator
-from tests.simulator.contract import B2B_SPEC, B2bContract, Recorded, load_spec
+from tests.simulator.contract import (
+    B2B_SPEC,
+    B2B_WEBHOOK_SPEC,
+    B2bContract,
+    Recorded,
+    load_spec,
+)
+from tests.simulator.receiver import webhook_receiver
 from tests.simulator.test_b2b_helpers import B2bClient, b2b_config
+from tests.simulator.test_b2b_monitors import fleet_monitor
+from tests.simulator.test_b2b_remotes import remote_callback
 from tests.simulator.test_contract import hrefs
 
 
@@ -77,14 +87,62 @@ async def crawl_fleets(crawler: B2bCrawler, running: RunningSimulator) -> None:
         await crawler.fetch("GET", path)
 
 
+async def crawl_monitors(crawler: B2bCrawler, running: RunningSimulator, target: str) -> None:
+    """Create, list, read, update, pause, resume and delete fleet monitors."""
+    base = f"/fleets/{running.fleet_ids[0]}/monitors"
+    ref = await crawler.fetch("POST", base, fleet_monitor(target))
+    monitor_id = ref["monitorId"]
+    await crawler.walk(base)
+    await crawler.walk(f"{base}/{monitor_id}")
+    await crawler.fetch("PUT", f"{base}/{monitor_id}", fleet_monitor(target))
+    for status in ("Paused", "Running", "Sideways"):
+        await crawler.fetch("PUT", f"{base}/{monitor_id}/status", {"status": status})
+    await crawler.fetch("POST", base, {"label": "x"})
+    scratch = await crawler.fetch("POST", base, fleet_monitor(target))
+    await crawler.fetch("DELETE", f"{base}/{scratch['monitorId']}")
+    await crawler.fetch("DELETE", f"{base}/{scratch['monitorId']}")
+    await crawler.fetch("GET", f"{base}/unknown")
+
+
+async def crawl_remotes(crawler: B2bCrawler, running: RunningSimulator, target: str) -> None:
+    """Remote callbacks (CRUD, status) and remote actions on every car of the first fleet."""
+    fleet = running.fleet_ids[0]
+    base = f"/fleets/{fleet}/remote/callbacks"
+    ref = await crawler.fetch("POST", base, remote_callback(target, ("Doors", "Horn", "Lights")))
+    cbid = ref["callbackId"]
+    await crawler.walk(base)
+    await crawler.walk(f"{base}?remoteType=Doors")
+    await crawler.walk(f"{base}/{cbid}")
+    await crawler.fetch("PUT", f"{base}/{cbid}", remote_callback(target, ("Doors", "Horn")))
+    for status in ("Paused", "Running", "Sideways"):
+        await crawler.fetch("PUT", f"{base}/{cbid}/status", {"status": status})
+    await crawler.fetch("POST", base, {"callback": {}})
+    scratch = await crawler.fetch("POST", base, remote_callback(target))
+    await crawler.fetch("DELETE", f"{base}/{scratch['callbackId']}")
+    await crawler.fetch("DELETE", f"{base}/{scratch['callbackId']}")
+    for vehicle in running.fleet_vehicles(fleet):
+        remotes = f"/fleets/{fleet}/vehicles/{vehicle}/callbacks/{cbid}/remotes"
+        for remote in ({"door": {"state": "Unlocked"}}, {"horn": {"state": "Activated"}}):
+            posted = await crawler.fetch("POST", remotes, remote)
+            await crawler.walk(f"{remotes}/{posted['remoteActionId']}")
+        await crawler.fetch("POST", remotes, {"immobilization": {}})
+        await crawler.fetch("GET", f"{remotes}/unknown")
+    running.sim.advance(60)
+    for vehicle in running.fleet_vehicles(fleet):
+        await crawler.walk(f"/fleets/{fleet}/vehicles/{vehicle}/callbacks/{cbid}/remotes")
+
+
 @pytest.mark.parametrize("scenario", [name for name in SCENARIOS if name != "realworld"])
 async def test_every_served_v3_body_honours_the_spec(
     scenario: str, session: aiohttp.ClientSession
 ) -> None:
     contract = B2bContract(load_spec(B2B_SPEC))
     config = b2b_config(scenario=scenario, fleets=(5, 0), rate_limit=0)
-    async with run_simulator(config) as running:
+    hooks = B2bContract(load_spec(B2B_WEBHOOK_SPEC))
+    async with webhook_receiver() as receiver, run_simulator(config) as running:
         crawler = B2bCrawler(B2bClient(running, session))
+        await crawl_monitors(crawler, running, receiver.url)
+        await crawl_remotes(crawler, running, receiver.url)
         for vehicle_id in running.fleet_vehicles(running.fleet_ids[0]):
             running.sim.add_collision(vehicle_id, "Lateral", "Major")
         await crawl_fleets(crawler, running)
@@ -94,6 +152,9 @@ async def test_every_served_v3_body_honours_the_spec(
         running.sim.advance(300)
         crawler.seen.clear()
         await crawl_fleets(crawler, running)
+        for vehicle_id in running.fleet_vehicles(running.fleet_ids[0]):
+            running.sim.raise_alert(vehicle_id, "OilLevelLow", "Warning")
+        await running.b2b.deliveries.drain()
         async with session.post(
             f"{running.url}/_sim/b2b/batch", json={"enabled": False, "status": 410}
         ) as response:
@@ -106,5 +167,13 @@ async def test_every_served_v3_body_honours_the_spec(
             await wrong.get("/fleets")
             crawler.client.recorded.extend(wrong.recorded)
     violations = [v for exchange in crawler.recorded for v in contract.violations(exchange)]
+    schemas = hooks.spec["components"]["schemas"]
+    kinds = {"monitorId": "MonitorEvents", "callbackId": "RemoteEvents"}
+    seen = set()
+    for index, item in enumerate(receiver.received):
+        kind = next(kinds[key] for key in kinds if key in json.loads(item.body))
+        seen.add(kind)
+        violations += hooks.schema_violations(f"webhook #{index}", schemas[kind], item.body)
+    assert seen == set(kinds.values())
     assert len(crawler.recorded) > 50
     assert violations == [], "\n".join(violations[:60])

@@ -11,6 +11,7 @@ from yarl import URL
 
 from simulator.config import SCENARIOS
 from simulator.identities import DEMO_USER, OTHER_USER
+from simulator.remotes.model import REMOTE_SCOPES
 from simulator.testing import RunningSimulator, run_simulator
 from tests.simulator.conftest import Api, frozen, token_for
 from tests.simulator.contract import WEBHOOK_SPEC, Contract, Recorded, load_spec
@@ -137,8 +138,8 @@ MONITOR = {
 }
 
 
-async def crawl_callbacks(crawler: Crawler, running: RunningSimulator, target: str) -> None:
-    """Create, read, update and delete callbacks, monitors and remotes."""
+async def crawl_callbacks(crawler: Crawler, running: RunningSimulator, target: str) -> str:
+    """Create, read, update and delete callbacks, monitors and remotes; the callback's id."""
     created = await crawler.fetch("POST", "/user/callbacks", webhook(target))
     callback_id = created["callbackId"]
     await crawler.walk("/user/callbacks")
@@ -157,14 +158,55 @@ async def crawl_callbacks(crawler: Crawler, running: RunningSimulator, target: s
         await crawler.fetch("PUT", f"{base}/monitors/{monitor_id}/status", {"status": "Paused"})
         await crawler.fetch("PUT", f"{base}/monitors/{monitor_id}/status", {"status": "Running"})
         await crawler.fetch("POST", f"{base}/monitors", {"label": "x"})
-        for remote in ({"door": {"state": "Locked"}}, {"charging": {"immediate": True}}):
+        for remote in REMOTES:
             posted = await crawler.fetch("POST", f"{base}/remotes", remote)
             await crawler.walk(f"{base}/remotes/{posted['remoteActionId']}")
-        await crawler.walk(f"{base}/remotes")
+        await crawler.walk(f"{base}/remotes?pageSize=2")
         await crawler.fetch("POST", f"{base}/remotes", {"horn": {}})
+        await crawler.fetch("GET", f"{base}/remotes/unknown")
         await crawler.fetch("GET", f"{base}/monitors/unknown")
     for vehicle_id in running.sim.vehicles_of(DEMO_USER):
         running.sim.raise_alert(vehicle_id, "OilLevelLow", "Warning")
+    return str(callback_id)
+
+
+REMOTES = (
+    {"door": {"state": "Unlocked"}, "label": "unlock"},
+    {"door": {"state": "Locked"}},
+    {"charging": {"immediate": True, "schedule": {"nextDelayedTime": "2026-05-02T23:00:00Z"}}},
+    {"horn": {"state": "Activated"}},
+    {"lights": {"on": True}},
+    {"wakeUp": {"action": "WakeUp"}},
+    {"navigation": {"positions": [{"type": "Point", "coordinates": [2.35, 48.85]}]}},
+    {
+        "preconditioning": {
+            "airConditioning": {
+                "immediate": True,
+                "programs": [
+                    {
+                        "slot": 2,
+                        "enabled": True,
+                        "recurrence": "Daily",
+                        "start": "PT6H45M",
+                        "occurence": {"day": ["Sat"]},
+                    }
+                ],
+            }
+        }
+    },
+)
+"""One remote of each type (the second door remote meets SameActionInProgress)."""
+
+
+async def crawl_remotes(crawler: Crawler, running: RunningSimulator, callback_id: str) -> None:
+    """Every car's remotes, once they have all ended (the navigation sent again: AlreadyDone)."""
+    running.sim.advance(60)
+    for vehicle_id in running.sim.vehicles_of(DEMO_USER):
+        base = f"/user/vehicles/{vehicle_id}/callbacks/{callback_id}/remotes"
+        await crawler.fetch("POST", base, REMOTES[-2])
+    running.sim.advance(60)
+    for vehicle_id in running.sim.vehicles_of(DEMO_USER):
+        await crawler.walk(f"/user/vehicles/{vehicle_id}/callbacks/{callback_id}/remotes")
 
 
 # ``realworld`` serves what real cars send, which the specification does not describe.
@@ -178,13 +220,15 @@ async def test_every_served_body_honours_the_spec(
         webhook_receiver() as receiver,
         run_simulator(frozen(scenario=scenario, vehicles=5, rate_limit=0)) as running,
     ):
-        api = Api(running, session, await token_for(running, session))
+        scope = " ".join(("openid", "profile", *REMOTE_SCOPES))
+        api = Api(running, session, await token_for(running, session, scope=scope))
         crawler = Crawler(api)
         for vehicle_id in running.sim.vehicles_of(DEMO_USER):
             # In every scenario: the crawl must meet at least one collision.
             running.sim.add_collision(vehicle_id, "Lateral", "Major")
         await crawl_everything(crawler, running)
-        await crawl_callbacks(crawler, running, receiver.url)
+        callback_id = await crawl_callbacks(crawler, running, receiver.url)
+        await crawl_remotes(crawler, running, callback_id)
         running.sim.advance(2 * 3600)
         for vehicle_id in running.sim.vehicles_of(DEMO_USER):
             running.sim.start_trip(vehicle_id, 600, 70)
@@ -198,6 +242,14 @@ async def test_every_served_body_honours_the_spec(
         violations += hooks.schema_violations(f"webhook #{index}", message_schema, item.body)
     if scenario != "empty":
         assert receiver.received, "no webhook message was pushed"
+        statuses = {
+            json.loads(item.body)["remoteEvent"]["eventStatus"]["status"]
+            for item in receiver.received
+            if b'"remoteEvent"' in item.body
+        }
+        assert {"Accepted", "CheckingVehicle", "Failed"} <= statuses
+        if scenario != "privacy":  # there, every car refuses remotes
+            assert {"SentToVehicle", "Success", "AlreadyDone"} <= statuses
     assert len(crawler.recorded) > 20
     if scenario != "empty":
         served = [json.loads(e.body) for e in crawler.recorded if e.path.endswith("/collisions")]

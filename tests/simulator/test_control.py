@@ -88,7 +88,14 @@ async def test_revoke_and_stats(running: RunningSimulator, session: aiohttp.Clie
     status, body = await call(running, session, "POST", "/tokens/revoke", {"kind": "all"})
     assert (status, body) == (200, {"revoked": 0})
     status, stats = await call(running, session, "GET", "/stats")
-    assert set(stats) == {"requests", "total", "rate_limited", "peak_window", "deliveries"}
+    assert set(stats) == {
+        "requests",
+        "total",
+        "rate_limited",
+        "peak_window",
+        "deliveries",
+        "remotes",
+    }
 
 
 async def test_other_account_vehicle(running: RunningSimulator) -> None:

@@ -1,4 +1,4 @@
-"""Monitors, callbacks and remotes: what gets pushed, when, and the retry policy."""
+"""Monitors and callbacks: what gets pushed, when, and the retry policy."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from simulator.push.store import (
     InvalidBody,
     validate_callback,
     validate_monitor,
-    validate_remote,
 )
 from tests.simulator.conftest import Api
 from tests.simulator.receiver import Receiver, webhook_receiver
@@ -226,50 +225,6 @@ async def test_data_trigger_operators(api: Api, trigger: dict[str, Any], fires: 
         assert bool(receiver.received) is fires
 
 
-async def test_remotes_change_the_car_and_push_events(api: Api) -> None:
-    sim = api.running.sim
-    thermic, electric, _ = sim.vehicles_of(DEMO_USER)
-    async with webhook_receiver() as receiver:
-        callback = await setup_callback(api, receiver)
-        base = f"/user/vehicles/{thermic}/callbacks/{callback}/remotes"
-        response = await api.send("POST", base, {"door": {"state": "Unlocked"}})
-        assert response.status == 202
-        assert sim.truth()[thermic]["locked"] is False
-        remote_id = (await response.json())["remoteActionId"]
-        action = await api.json(f"{base}/{remote_id}")
-        assert action["status"] == "Success"
-        assert action["type"] == "Doors"
-        await sim.push.drain()
-        events = [m["remoteEvent"]["eventStatus"] for m in receiver.messages()]
-        assert events == [
-            {"type": "Pending", "status": "Accepted"},
-            {"type": "Done", "status": "Success"},
-        ]
-        response = await api.send("POST", base, {"charging": {"immediate": True}})
-        action = await api.json(f"{base}/{(await response.json())['remoteActionId']}")
-        assert (action["status"], action["failureCause"]) == ("Failed", "WrongCommand")
-        for remote in ({"horn": {"state": "Activated"}}, {"lights": {"on": True}}, {"wakeUp": {}}):
-            assert (await api.send("POST", base, remote)).status == 202
-        assert (await api.get(f"{base}/nope")).status == 404
-        ev = f"/user/vehicles/{electric}/callbacks/{callback}/remotes"
-        precond = {"preconditioning": {"airConditioning": {"immediate": True}}}
-        assert (await api.send("POST", ev, precond)).status == 202
-        status = await api.json(f"/user/vehicles/{electric}/status")
-        assert status["preconditioning"]["airConditioning"]["status"] == "Enabled"
-        sim.start_trip(electric, 60, 30)
-        response = await api.send("POST", ev, {"charging": {"immediate": True}})
-        action = await api.json(f"{ev}/{(await response.json())['remoteActionId']}")
-        assert action["failureCause"] == "VehicleChargingSystemError"
-        sim.advance(600)
-        sim.world.vehicles[electric].plugged = True
-        sim.world.vehicles[electric].charging_status = "Stopped"
-        response = await api.send("POST", ev, {"charging": {"immediate": True}})
-        assert sim.truth()[electric]["charging_status"] == "InProgress"
-        assert (
-            await api.send("POST", ev, {"charging": {"preferences": {"type": "Full"}}})
-        ).status == 202
-
-
 async def test_callback_and_monitor_crud(api: Api) -> None:
     vehicle = api.running.sim.vehicles_of(DEMO_USER)[0]
     async with webhook_receiver() as receiver:
@@ -395,19 +350,3 @@ def test_invalid_monitors(body: Any) -> None:
 def test_time_trigger_is_accepted() -> None:
     body = monitor({"name": "t", "time": {"times": [{"start": "PT8H", "recurrence": "Daily"}]}})
     assert validate_monitor(body)
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        {},
-        {"horn": {}, "lights": {"on": True}},
-        {"door": {"state": "Open"}},
-        {"horn": {"state": "Loud"}},
-        {"lights": {"on": "yes"}},
-        {"door": "Locked"},
-    ],
-)
-def test_invalid_remotes(body: Any) -> None:
-    with pytest.raises(InvalidBody):
-        validate_remote(body)

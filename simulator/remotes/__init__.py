@@ -1,0 +1,1 @@
+"""Remote actions: the state machine, what they do to the car, scopes and refusals."""
