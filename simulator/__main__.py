@@ -11,8 +11,10 @@ import sys
 from aiohttp import web
 
 from simulator.app import create_app
+from simulator.b2b.backend import B2bBackend
+from simulator.b2b.keys import B2B_KEY
 from simulator.brands import BRANDS
-from simulator.config import SCENARIOS, SimulatorConfig, parse_rate_limit
+from simulator.config import SCENARIOS, SimulatorConfig, parse_fleets, parse_rate_limit
 from simulator.identities import (
     DEMO_PASSWORD,
     DEMO_USER,
@@ -42,6 +44,11 @@ def parse_args(argv: list[str]) -> SimulatorConfig:
     parser.add_argument("--token-expires-in", type=int, default=3599)
     parser.add_argument("--start-time", help="ISO 8601, e.g. 2026-05-01T10:00:00+00:00")
     parser.add_argument("--quiet-world", action="store_true", help="no autonomous trips/alerts")
+    parser.add_argument(
+        "--fleets", default="3", help="fleet (B2B v3) API: cars per fleet, e.g. 3,0 ('' none)"
+    )
+    parser.add_argument("--b2b-port", type=int, default=0, help="mTLS port of the v3 API (0: free)")
+    parser.add_argument("--no-b2b", action="store_true", help="no fleet (B2B v3) listener")
     args = parser.parse_args(argv)
     limit, window = parse_rate_limit(args.rate_limit)
     start = datetime.fromisoformat(args.start_time) if args.start_time else None
@@ -59,6 +66,9 @@ def parse_args(argv: list[str]) -> SimulatorConfig:
         host=args.host,
         port=args.port,
         autonomous=not args.quiet_world,
+        fleets=parse_fleets(args.fleets),
+        b2b=not args.no_b2b,
+        b2b_port=args.b2b_port,
     )
 
 
@@ -81,6 +91,25 @@ def banner(config: SimulatorConfig, url: str) -> str:
     return "\n".join(lines)
 
 
+def b2b_banner(backend: B2bBackend, url: str) -> str:
+    """How to reach the fleet (B2B v3) API."""
+    pki = backend.pki
+    ca = pki.write("ca.pem", pki.ca.pem)
+    cert = pki.write("client.pem", pki.client.cert_pem)
+    key = pki.write("client-key.pem", pki.client.key_pem, secret=True)
+    fleets = ", ".join(
+        f"{fid} ({len(f.vehicle_ids)} cars)" for fid, f in backend.book.fleets.items()
+    )
+    return "\n".join(
+        [
+            f"  fleet API (mTLS): {backend.base_url}   control: {url}/_sim/b2b",
+            f"            Basic {backend.user} / {backend.password}  client_id {backend.client_id}",
+            f"            CA {ca}  client certificate {cert}  key {key}",
+            f"            fleets: {fleets or 'none'}",
+        ]
+    )
+
+
 async def serve(config: SimulatorConfig) -> None:
     """Run until interrupted."""
     app = create_app(config)
@@ -90,6 +119,8 @@ async def serve(config: SimulatorConfig) -> None:
     await site.start()
     port = runner.addresses[0][1]
     print(banner(config, f"http://{config.host}:{port}"), flush=True)  # noqa: T201
+    if B2B_KEY in app:
+        print(b2b_banner(app[B2B_KEY], f"http://{config.host}:{port}"), flush=True)  # noqa: T201
     try:
         await asyncio.Event().wait()
     finally:

@@ -12,6 +12,10 @@ from aiohttp import web
 from simulator import control
 from simulator.api import callbacks, gate, remotes, vehicles
 from simulator.api.common import API_PREFIX, ApiError, sim_of
+from simulator.b2b import control as b2b_control
+from simulator.b2b.backend import B2bBackend
+from simulator.b2b.keys import B2B_KEY
+from simulator.b2b.server import listener_context
 from simulator.config import SimulatorConfig
 from simulator.core import Simulator
 from simulator.idp import handlers as idp
@@ -80,6 +84,10 @@ def create_app(config: SimulatorConfig) -> web.Application:
     remotes.add_routes(app)
     control.add_routes(app)
     remote_control.add_routes(app)
+    if config.b2b:
+        app[B2B_KEY] = B2bBackend(app[SIMULATOR_KEY], config.fleets)
+        b2b_control.add_routes(app)
+        app.cleanup_ctx.append(listener_context(config.b2b_port))
     app.cleanup_ctx.append(_background)
     app.on_shutdown.append(_on_shutdown)
     return app

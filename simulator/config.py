@@ -23,6 +23,8 @@ class SimulatorConfig:
     (``daily_limit``: requests per client over a sliding 24 h). ``time_scale`` 0 freezes
     the clock: time then moves only through ``Simulator.advance``. ``autonomous`` False keeps
     the cars from leaving on trips or raising alerts by themselves (control API only).
+    ``fleets`` gives the size of each fleet of the business (B2B v3) API, 0 for a fleet
+    without cars; ``b2b`` False starts no v3 listener, ``b2b_port`` 0 picks a free port.
     ``burst_clock`` (tests only) counts the per-second burst on the client's clock instead
     of the simulated one: with a frozen simulated clock every request would fall in the same
     second, however well the client paces itself.
@@ -43,6 +45,9 @@ class SimulatorConfig:
     port: int = 0
     autonomous: bool = True
     burst_clock: Callable[[], float] | None = None
+    fleets: tuple[int, ...] = ()
+    b2b: bool = True
+    b2b_port: int = 0
 
     def __post_init__(self) -> None:
         if self.scenario not in SCENARIOS:
@@ -51,6 +56,8 @@ class SimulatorConfig:
             raise ValueError("vehicles must be >= 0")
         if self.time_scale < 0:
             raise ValueError("time_scale must be >= 0")
+        if any(size < 0 for size in self.fleets):
+            raise ValueError("fleet sizes must be >= 0")
         if self.rate_window <= 0:
             raise ValueError("rate_window must be > 0")
 
@@ -66,3 +73,14 @@ def parse_rate_limit(text: str) -> tuple[int, float]:
     if seconds <= 0:
         raise ValueError("rate limit window must be > 0")
     return limit, seconds
+
+
+def parse_fleets(text: str) -> tuple[int, ...]:
+    """Parse ``"3,0"`` (cars per fleet) into ``(3, 0)``; ``""`` is no fleet."""
+    try:
+        sizes = tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError as err:
+        raise ValueError(f"fleets must look like 3,0 (cars per fleet), got {text!r}") from err
+    if any(size < 0 for size in sizes):
+        raise ValueError("fleet sizes must be >= 0")
+    return sizes

@@ -7,12 +7,16 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 import re
+import ssl
 
 import aiohttp
 from aiohttp import web
 from yarl import URL
 
 from simulator.app import create_app
+from simulator.b2b.backend import B2bBackend
+from simulator.b2b.keys import B2B_KEY
+from simulator.b2b.pki import Credential
 from simulator.config import SimulatorConfig
 from simulator.core import Simulator
 from simulator.identities import DEMO_PASSWORD, DEMO_USER
@@ -70,6 +74,72 @@ class RunningSimulator:
     def api_base(self) -> str:
         """``{url}/connectedcar/v4``."""
         return f"{self.url}/connectedcar/v4"
+
+    # --- the fleet (B2B v3) API ---------------------------------------------------------------
+    @property
+    def b2b(self) -> B2bBackend:
+        """The v3 backend (``SimulatorConfig.b2b`` must be True, the default)."""
+        return self.app[B2B_KEY]
+
+    @property
+    def b2b_base_url(self) -> str:
+        """``https://127.0.0.1:{port}/connectedcar/v3`` (requires a client certificate)."""
+        return self.b2b.base_url
+
+    @property
+    def b2b_ca_pem(self) -> str:
+        """The test CA that signed the server's and the client's certificates."""
+        return self.b2b.pki.ca.pem
+
+    @property
+    def b2b_client_cert_pem(self) -> str:
+        """A client certificate the listener accepts (valid 365 days)."""
+        return self.b2b.pki.client.cert_pem
+
+    @property
+    def b2b_client_key_pem(self) -> str:
+        """Its private key (unencrypted PKCS#8 PEM)."""
+        return self.b2b.pki.client.key_pem
+
+    @property
+    def b2b_basic_user(self) -> str:
+        """User of the Basic credentials."""
+        return self.b2b.user
+
+    @property
+    def b2b_basic_password(self) -> str:
+        """Password of the Basic credentials."""
+        return self.b2b.password
+
+    @property
+    def b2b_client_id(self) -> str:
+        """The ``client_id`` every v3 request carries."""
+        return self.b2b.client_id
+
+    @property
+    def fleet_ids(self) -> list[str]:
+        """Ids of the fleets, in configuration order."""
+        return list(self.b2b.book.fleets)
+
+    def fleet_vehicles(self, fleet_id: str) -> list[str]:
+        """Ids of a fleet's cars."""
+        return list(self.b2b.book.fleets[fleet_id].vehicle_ids)
+
+    def b2b_client_cert(
+        self, *, days: float = 365, expired: bool = False, foreign: bool = False
+    ) -> Credential:
+        """A new client certificate + key: ``days`` valid, expired, or from a foreign CA."""
+        return self.b2b.pki.issue_client(days=days, expired=expired, foreign=foreign)
+
+    def b2b_mismatched_key_pem(self) -> str:
+        """A private key that matches no certificate."""
+        return self.b2b.pki.mismatched_key_pem()
+
+    def b2b_ssl_context(
+        self, credential: Credential | None = None, key_pem: str | None = None
+    ) -> ssl.SSLContext:
+        """A client TLS context trusting the CA and presenting ``credential`` (default ours)."""
+        return self.b2b.pki.client_context(credential, key_pem)
 
     def idp_base(self, brand_tld: str) -> str:
         """``{url}/idp/{brand_tld}/am/oauth2``."""

@@ -22,11 +22,13 @@ from .const import (
     CONF_ALERT_LOCALE,
     CONF_CERTIFICATE,
     CONF_CONNECTION,
+    CONNECTION_FLEET,
     DOMAIN,
     MOBILE_AUTH_IMPLEMENTATION,
     alert_locale_option,
 )
 from .coordinator import PsaConfigEntry, PsaCoordinator, PsaRuntimeData
+from .fleet.setup import async_remove_fleet, async_setup_fleet_client
 from .flow.certificates import (
     CertificateError,
     async_remove_certificates,
@@ -63,6 +65,26 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 async def async_setup_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> bool:
     """Connect to the account and start polling it."""
+    fleet = entry.data[CONF_CONNECTION] == CONNECTION_FLEET
+    client = await (async_setup_fleet_client if fleet else _async_client)(hass, entry)
+    coordinator = PsaCoordinator(hass, entry, client)
+    await coordinator.async_config_entry_first_refresh()
+    remotes = RemoteCommander(hass, entry, coordinator)
+    await remotes.async_load()
+    entry.async_on_unload(remotes.async_stop)
+    entry.runtime_data = PsaRuntimeData(client=client, coordinator=coordinator, remotes=remotes)
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    if fleet:  # the fleet API's monitors are not registered (yet): polling only
+        return True
+    push = entry.runtime_data.push = remotes.push = PushManager(hass, entry, client, coordinator)
+    push.on_remote_event = remotes.async_on_event
+    await push.async_start()
+    entry.async_on_unload(push.async_stop)
+    return True
+
+
+async def _async_client(hass: HomeAssistant, entry: PsaConfigEntry) -> PsaClient:
+    """The consumer (v4) client of a partner or brand-app entry."""
     brand, endpoints, locale = endpoints_from_setup(entry.data)
     implementation = await _async_implementation(hass, entry, brand, endpoints, locale)
     oauth_session = PsaOAuth2Session(hass, entry, implementation)
@@ -75,7 +97,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> bool:
             raise ConfigEntryError(
                 translation_domain=DOMAIN, translation_key="certificate_unreadable"
             ) from err
-    client = PsaClient(
+    return PsaClient(
         session,
         brand,
         implementation.client_id,
@@ -84,18 +106,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> bool:
         rate_budget=shared_rate_budget(hass, implementation.client_id),
         ssl_context=ssl_context,
     )
-    coordinator = PsaCoordinator(hass, entry, client)
-    await coordinator.async_config_entry_first_refresh()
-    remotes = RemoteCommander(hass, entry, coordinator)
-    await remotes.async_load()
-    entry.async_on_unload(remotes.async_stop)
-    entry.runtime_data = PsaRuntimeData(client=client, coordinator=coordinator, remotes=remotes)
-    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    push = entry.runtime_data.push = remotes.push = PushManager(hass, entry, client, coordinator)
-    push.on_remote_event = remotes.async_on_event
-    await push.async_start()
-    entry.async_on_unload(push.async_stop)
-    return True
 
 
 async def _async_implementation(
@@ -151,6 +161,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> None
         await async_remove_trips_store(hass, entry.entry_id)
         await async_remove_collisions_store(hass, entry.entry_id)
         await async_remove_remotes_store(hass, entry.entry_id)
+        await async_remove_fleet(hass, entry)
         if (folder := certificate_folder(entry.data.get(CONF_CERTIFICATE))) is not None:
             await async_remove_certificates(hass, folder)
 

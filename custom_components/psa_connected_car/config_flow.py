@@ -32,6 +32,7 @@ from .const import (
     CONF_CONNECTION,
     CONF_COUNTRY,
     CONF_REDIRECT_URL,
+    CONNECTION_FLEET,
     DOMAIN,
     MOBILE_AUTH_IMPLEMENTATION,
 )
@@ -48,6 +49,7 @@ from .flow.certificates import (
     certificate_dir,
     certificate_folder,
 )
+from .flow.fleet import FleetFlowMixin
 from .flow.options import PsaOptionsFlow
 from .flow.schemas import (
     MobileLogin,
@@ -67,7 +69,7 @@ _LOGGER = logging.getLogger(__name__)
 SETUP_KEYS = (CONF_BRAND, CONF_COUNTRY, CONF_CONNECTION, "api_base", "idp_base")
 
 
-class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
+class PsaConfigFlow(FleetFlowMixin, AbstractOAuth2FlowHandler, domain=DOMAIN):
     """Connect one Stellantis brand account."""
 
     DOMAIN = DOMAIN
@@ -102,6 +104,8 @@ class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Brand, country and connection type."""
         errors: dict[str, str] = {}
+        if user_input is not None and user_input[CONF_CONNECTION] == CONNECTION_FLEET:
+            return await self.async_start_fleet(user_input)
         if user_input is not None:
             setup, error = setup_from_form(user_input)
             if error is None:
@@ -121,6 +125,8 @@ class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Change country, connection type, credentials or certificate."""
         entry = self._get_reconfigure_entry()
+        if entry.data[CONF_CONNECTION] == CONNECTION_FLEET:
+            return await self.async_change_fleet(entry)
         errors: dict[str, str] = {}
         if user_input is not None:
             setup, error = setup_from_form({**user_input, CONF_BRAND: entry.data[CONF_BRAND]})
@@ -148,6 +154,8 @@ class PsaConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Tell the user why they need to log in again."""
+        if self._setup[CONF_CONNECTION] == CONNECTION_FLEET:
+            return await self.async_change_fleet(self._get_reauth_entry())
         if user_input is None:
             return self.async_show_form(
                 step_id="reauth_confirm",

@@ -22,6 +22,9 @@ CONF_CERT_FILE: Final = "cert_file"
 CONF_KEY_FILE: Final = "key_file"
 CONF_CA_FILE: Final = "ca_file"
 CONF_REDIRECT_URL: Final = "redirect_url"
+CONF_FLEET_ID: Final = "fleet_id"
+CONNECTION_FLEET: Final = "fleet"
+"""The third connection type: a business partner's fleet (v3 API, client certificate)."""
 MOBILE_AUTH_IMPLEMENTATION: Final = f"{DOMAIN}_mobile_app"
 
 # Options
@@ -134,3 +137,7 @@ EVENT_TRIP_ENDED: Final = f"{DOMAIN}_trip_ended"
 EVENT_COLLISION: Final = f"{DOMAIN}_collision"
 TRIP_READ_CALLS: Final = 1
 """Requests planned for a car whose trip may end this cycle (its pages come on top)."""
+
+CERTIFICATE_WARNING: Final = timedelta(days=30)
+"""A repair issue announces the end of a fleet's client certificate this long before."""
+CERTIFICATE_CHECK_INTERVAL: Final = timedelta(days=1)

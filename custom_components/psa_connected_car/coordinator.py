@@ -40,6 +40,7 @@ from .const import (
     api_locale,
 )
 from .events.alerts import AlertEventDispatcher
+from .fleet.connection import auth_failure_key
 from .polling.planner import (
     alerts_due,
     automatic_cadence,
@@ -213,7 +214,7 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
             results = await self._async_read_cars(vehicles, previous)
         except AuthenticationError as err:
             raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="auth_failed"
+                translation_domain=DOMAIN, translation_key=auth_failure_key(err)
             ) from err
         except RateLimitedError as err:
             raise UpdateFailed(

@@ -32,6 +32,8 @@ TO_REDACT_ENTRY = {
     "auth_implementation",
     "email",
     "username",
+    "password",
+    "fleet_id",
     "webhook_id",
 }
 """Keys of the entry's data and options."""

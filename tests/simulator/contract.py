@@ -176,3 +176,19 @@ class Contract:
             f"{where}: {'/'.join(map(str, error.absolute_path))}: {error.message[:300]}"
             for error in validator.iter_errors(document)
         ]
+
+
+# --- the business (B2B v3) fleet API --------------------------------------------------------
+B2B_SPEC = SPEC_DIR / "api-b2b.yaml"
+B2B_WEBHOOK_SPEC = SPEC_DIR / "api-b2b-webhook-template-v3.yaml"
+B2B_PREFIX = "/connectedcar/v3"
+
+
+class B2bContract(Contract):
+    """``Contract`` for ``api-b2b.yaml``, whose paths sit under ``/connectedcar/v3``."""
+
+    def operation(self, method: str, path: str) -> dict[str, Any] | None:
+        """The spec operation of a concrete v3 path."""
+        if not path.startswith(B2B_PREFIX):
+            return None
+        return super().operation(method, API_PREFIX + path.removeprefix(B2B_PREFIX))

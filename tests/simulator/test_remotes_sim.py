@@ -8,7 +8,7 @@ import aiohttp
 import pytest
 
 from simulator.identities import DEMO_USER
-from simulator.remotes.model import ASLEEP_DELAY_S, AWAKE_DELAY_S
+from simulator.remotes.model import AWAKE_DELAY_S
 from simulator.testing import RunningSimulator
 from tests.simulator.remote_support import Remotes, remotes_client
 

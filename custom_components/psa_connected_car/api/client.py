@@ -62,6 +62,8 @@ class PsaClient:
         self.brand = brand
         self._max_pages = max_pages
         self._page_size = page_size
+        self._vehicles_path: tuple[str, ...] = _VEHICLES
+        """Where the cars are: the account's (v4), or a fleet's (v3, ``FleetClient``)."""
         self._transport = Transport(
             session,
             api_base=api_base,
@@ -91,7 +93,9 @@ class PsaClient:
 
     async def get_vehicles(self) -> list[Vehicle]:
         """Every vehicle of the account (all pages)."""
-        return await self._collect(self._transport.url(*_VEHICLES), parse_vehicles, "vehicles")
+        return await self._collect(
+            self._transport.url(*self._vehicles_path), parse_vehicles, "vehicles"
+        )
 
     async def get_status(self, vehicle_id: str) -> VehicleStatus | None:
         """The latest status, or ``None`` when the API has none."""
@@ -106,7 +110,7 @@ class PsaClient:
     ) -> list[Alert]:
         """Alerts of a vehicle: the active ones, or the history with ``active_only=False``."""
         params = {"locale": locale} if locale else None
-        url = self._transport.url(*_VEHICLES, vehicle_id, "alerts", params=params)
+        url = self._transport.url(*self._vehicles_path, vehicle_id, "alerts", params=params)
         alerts: list[Alert] = await self._collect(url, parse_alerts, "alerts")
         unique = {alert.id: alert for alert in alerts}
         return [alert for alert in unique.values() if alert.active or not active_only]
@@ -129,7 +133,7 @@ class PsaClient:
             params["timestamps"] = f"{since.isoformat().replace('+00:00', 'Z')}/"
         if wanted := ",".join(states):
             params["tripState"] = wanted
-        url = self._transport.url(*_VEHICLES, vehicle_id, "trips", params=params or None)
+        url = self._transport.url(*self._vehicles_path, vehicle_id, "trips", params=params or None)
         trips: list[Trip] = await self._collect(url, parse_trips, "trips")
         unique = {trip.id: trip for trip in trips}
         never = datetime.min.replace(tzinfo=UTC)
@@ -142,7 +146,7 @@ class PsaClient:
 
     async def get_collisions(self, vehicle_id: str) -> list[Collision]:
         """A car's collisions, oldest first, each once."""
-        url = self._transport.url(*_VEHICLES, vehicle_id, "collisions")
+        url = self._transport.url(*self._vehicles_path, vehicle_id, "collisions")
         collisions: list[Collision] = await self._collect(url, parse_collisions, "collisions")
         unique = {collision.id: collision for collision in collisions}
         never = datetime.min.replace(tzinfo=UTC)
@@ -247,7 +251,9 @@ class PsaClient:
         return self._transport.url(*_VEHICLES, vehicle_id, "callbacks", callback_id, "remotes")
 
     def _monitors_url(self, vehicle_id: str, callback_id: str) -> URL:
-        return self._transport.url(*_VEHICLES, vehicle_id, "callbacks", callback_id, "monitors")
+        return self._transport.url(
+            *self._vehicles_path, vehicle_id, "callbacks", callback_id, "monitors"
+        )
 
     async def _get(self, url: URL, endpoint: str) -> Any:
         return await self._transport.request("GET", url, endpoint=endpoint)
@@ -255,7 +261,7 @@ class PsaClient:
     async def _optional[T](
         self, vehicle_id: str, resource: str, parse: Callable[[object], T]
     ) -> T | None:
-        url = self._transport.url(*_VEHICLES, vehicle_id, resource)
+        url = self._transport.url(*self._vehicles_path, vehicle_id, resource)
         try:
             doc = await self._get(url, resource)
         except NoDataError:

@@ -87,9 +87,12 @@ def parse_user(doc: object) -> User:
 
 
 def _pictures(data: Mapping[str, Any]) -> tuple[str, ...]:
-    """Top-level ``pictures``, else ``vehicleExtension.vehiclePictures.pictures``."""
-    items = as_list(data.get("pictures")) or as_list(
-        dig(data, "vehicleExtension", "vehiclePictures", "pictures")
+    """Top-level ``pictures``, else ``vehicleExtension.vehiclePictures.pictures`` (v4) or
+    ``_embedded.extension.pictures`` (v3 fleet API)."""
+    items = (
+        as_list(data.get("pictures"))
+        or as_list(dig(data, "vehicleExtension", "vehiclePictures", "pictures"))
+        or as_list(dig(data, "_embedded", "extension", "pictures"))
     )
     found = (to_str(item) or to_str(dig(item, "href")) for item in items)
     return tuple(picture for picture in found if picture)
@@ -99,8 +102,13 @@ def _vehicle_or_none(data: Mapping[str, Any]) -> Vehicle | None:
     vehicle_id, vin = to_str(data.get("id")), to_str(data.get("vin"))
     if vehicle_id is None or vin is None:
         return None
-    # Real answers carry brand and label under vehicleExtension.vehicleBranding only.
-    branding = as_mapping(dig(data, "vehicleExtension", "vehicleBranding")) or {}
+    # Real answers carry brand and label under vehicleExtension.vehicleBranding only;
+    # the v3 fleet API under _embedded.extension.branding.
+    branding = (
+        as_mapping(dig(data, "vehicleExtension", "vehicleBranding"))
+        or as_mapping(dig(data, "_embedded", "extension", "branding"))
+        or {}
+    )
     return Vehicle(
         id=vehicle_id,
         vin=vin,

@@ -27,6 +27,8 @@ _LOGGER = logging.getLogger(__name__)
 
 TokenProvider = Callable[[str | None], Awaitable[str]]
 """Returns a valid access token; given the token the API refused (401), a newer one."""
+RefusalCheck = Callable[[URL, BaseException], Awaitable[PsaError | None]]
+"""Given a failed exchange, the error to raise instead when the TLS layer refused us."""
 
 DEFAULT_RETRY_AFTER_S = 60.0
 SHORT_RETRY_AFTER_S = 2.0
@@ -59,7 +61,7 @@ class Transport:
         session: aiohttp.ClientSession,
         *,
         api_base: str,
-        realm: str,
+        realm: str | None,
         client_id: str,
         token_provider: TokenProvider,
         rate_budget: RateBudget,
@@ -67,8 +69,14 @@ class Transport:
         request_timeout: float = 30,
         wait_for_budget: bool = True,
         max_budget_wait_s: float = 30.0,
+        auth_scheme: str = "Bearer",
+        refusal_check: RefusalCheck | None = None,
     ) -> None:
-        """Store the account's settings; nothing is sent yet."""
+        """Store the account's settings; nothing is sent yet.
+
+        ``auth_scheme`` prefixes the provider's credentials (``Basic`` for the fleet API,
+        which has no realm header); ``refusal_check`` classifies TLS refusals (mTLS).
+        """
         self.api_base = URL(api_base.rstrip("/"))
         self._session = session
         self._realm = realm
@@ -79,6 +87,8 @@ class Transport:
         self._timeout = aiohttp.ClientTimeout(total=request_timeout)
         self._wait_for_budget = wait_for_budget
         self._max_budget_wait_s = max_budget_wait_s
+        self._auth_scheme = auth_scheme
+        self._refusal_check = refusal_check
 
     def url(self, *segments: str, params: Mapping[str, str] | None = None) -> URL:
         """An API address from path segments (each one escaped) and query."""
@@ -141,11 +151,9 @@ class Transport:
     async def _send(
         self, method: str, url: URL, token: str, json_body: Any
     ) -> tuple[int, bytes, Mapping[str, str]]:
-        headers = {
-            "Authorization": f"Bearer {token}",
-            "Accept": HAL_JSON,
-            "x-introspect-realm": self._realm,
-        }
+        headers = {"Authorization": f"{self._auth_scheme} {token}", "Accept": HAL_JSON}
+        if self._realm is not None:
+            headers["x-introspect-realm"] = self._realm
         data = None
         if json_body is not None:
             headers["Content-Type"] = "application/json"
@@ -167,6 +175,8 @@ class Transport:
             elapsed = time.monotonic() - started
             raise PsaConnectionError(f"no answer within {elapsed:.0f} s") from err
         except aiohttp.ClientError as err:
+            if self._refusal_check is not None and (refused := await self._refusal_check(url, err)):
+                raise refused from err
             if _is_reset(err):
                 raise PsaConnectionError("connection reset before an answer") from err
             raise PsaConnectionError(f"cannot reach the API: {type(err).__name__}") from err

@@ -47,6 +47,7 @@ from ..const import (
     CONF_IDP_BASE,
     CONF_KEY_FILE,
     CONF_REDIRECT_URL,
+    CONNECTION_FLEET,
     COUNTRY_LANGUAGES,
     DEFAULT_COUNTRY,
     IDP_BASE_EXAMPLE,
@@ -66,10 +67,12 @@ def _country_selector() -> CountrySelector:
     )
 
 
-def _connection_selector() -> SelectSelector:
+def _connection_selector(*, fleet: bool = False) -> SelectSelector:
+    """The connection types; a new entry may also be a fleet (another kind of account)."""
+    extra = [CONNECTION_FLEET] if fleet else []
     return SelectSelector(
         SelectSelectorConfig(
-            options=[kind.value for kind in ConnectionType],
+            options=[kind.value for kind in ConnectionType] + extra,
             translation_key=CONF_CONNECTION,
             mode=SelectSelectorMode.LIST,
         )
@@ -105,7 +108,7 @@ def user_schema(home_country: str, previous: Mapping[str, Any] | None) -> vol.Sc
             vol.Required(CONF_COUNTRY, default=country): _country_selector(),
             vol.Required(
                 CONF_CONNECTION, default=defaults.get(CONF_CONNECTION, ConnectionType.MOBILE_APP)
-            ): _connection_selector(),
+            ): _connection_selector(fleet=True),
             vol.Required(ADVANCED): _advanced_section(),
         }
     )
@@ -140,13 +143,20 @@ def setup_from_form(user_input: Mapping[str, Any]) -> tuple[dict[str, Any], str 
         url = str(value).strip().rstrip("/")
         if not url:
             continue
-        parsed = URL(url)
-        if parsed.scheme not in ("http", "https") or not parsed.host:
-            return setup, "invalid_url"
-        if parsed.scheme == "http" and not is_loopback_host(parsed.host):
-            return setup, "insecure_url"
+        if error := address_error(url):
+            return setup, error
         setup[key] = url
     return setup, None
+
+
+def address_error(url: str) -> str | None:
+    """The error key of a server address the user typed, ``None`` when it is usable."""
+    parsed = URL(url)
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        return "invalid_url"
+    if parsed.scheme == "http" and not is_loopback_host(parsed.host):
+        return "insecure_url"
+    return None
 
 
 def is_loopback_host(host: str) -> bool:

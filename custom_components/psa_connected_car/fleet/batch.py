@@ -1,0 +1,126 @@
+"""A fleet's cars read with the batch reads while the API serves them.
+
+``/fleets/{fid}/status``, ``/alerts`` and ``/maintenances`` answer for every car of the
+fleet in a few pages: the first car of a cycle that needs one of them fetches it, the
+cars after it in the same cycle are answered from it. The three are deprecated in
+v3.19.2: when one answers 404, 410 or 501, that kind is read car by car, which the
+entry's store remembers, and the batch read is tried again a day later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+import logging
+from typing import Any, override
+
+from ..api import Alert, Maintenance, PsaError, Vehicle, VehicleStatus
+from ..api.fleet import FleetClient, batch_gone
+from ..api.fleet_batch import BatchKind, BatchPage
+from .store import BatchAvailability
+
+_LOGGER = logging.getLogger(__name__)
+SNAPSHOT_TTL = timedelta(seconds=30)
+"""A batch document answers the cars of one cycle (cycles are a minute apart at least)."""
+
+
+class BatchReads:
+    """The batch documents of one fleet, each fetched at most once per cycle."""
+
+    def __init__(
+        self,
+        client: FleetClient,
+        availability: BatchAvailability,
+        now: Callable[[], datetime],
+    ) -> None:
+        """``availability`` knows (and keeps) which batch reads the API stopped serving."""
+        self._client = client
+        self._availability = availability
+        self._now = now
+        self._locks = {kind: asyncio.Lock() for kind in BatchKind}
+        self._snapshots: dict[BatchKind, tuple[datetime, BatchPage]] = {}
+
+    async def items(self, kind: BatchKind, vehicle_id: str, vin: str | None) -> list[Any] | None:
+        """The car's items from the fleet's document; ``None``: read the car itself."""
+        page = await self._snapshot(kind)
+        return None if page is None else page.items_of(vehicle_id, vin)
+
+    async def _snapshot(self, kind: BatchKind) -> BatchPage | None:
+        async with self._locks[kind]:  # the cars waiting here use what the first one got
+            now = self._now()
+            if not self._availability.served(kind, now):
+                return None
+            cached = self._snapshots.get(kind)
+            if cached is not None and now - cached[0] < SNAPSHOT_TTL:
+                return cached[1]
+            try:
+                page = await self._client.get_batch(kind)
+            except PsaError as err:
+                if not batch_gone(err):
+                    raise
+                _LOGGER.info(
+                    "The API no longer serves the fleet's %s batch read (%s); "
+                    "reading car by car, trying it again in a day",
+                    kind.value,
+                    err,
+                )
+                self._snapshots.pop(kind, None)
+                await self._availability.async_mark_gone(kind, now)
+                return None
+            await self._availability.async_mark_served(kind)
+            self._snapshots[kind] = (now, page)
+            return page
+
+
+class BatchingFleetClient(FleetClient):
+    """A fleet client whose status, alerts and maintenance come from the batch reads."""
+
+    batch: BatchReads
+
+    def use_batch(self, batch: BatchReads) -> None:
+        """Answer from ``batch`` from now on."""
+        self.batch = batch
+        self._vins: dict[str, str] = {}
+
+    @override
+    async def get_vehicles(self) -> list[Vehicle]:
+        vehicles = await super().get_vehicles()
+        self._vins = {vehicle.id: vehicle.vin for vehicle in vehicles}
+        return vehicles
+
+    @override
+    async def get_status(self, vehicle_id: str) -> VehicleStatus | None:
+        found = await self.batch.items(BatchKind.STATUS, vehicle_id, self._vins.get(vehicle_id))
+        if found is None:
+            return await super().get_status(vehicle_id)
+        statuses: list[VehicleStatus] = found
+        return _latest(statuses)
+
+    @override
+    async def get_maintenance(self, vehicle_id: str) -> Maintenance | None:
+        vin = self._vins.get(vehicle_id)
+        found = await self.batch.items(BatchKind.MAINTENANCE, vehicle_id, vin)
+        if found is None:
+            return await super().get_maintenance(vehicle_id)
+        maintenances: list[Maintenance] = found
+        return _latest(maintenances)
+
+    @override
+    async def get_alerts(
+        self, vehicle_id: str, *, active_only: bool = True, locale: str | None = None
+    ) -> list[Alert]:
+        found = await self.batch.items(BatchKind.ALERTS, vehicle_id, self._vins.get(vehicle_id))
+        if found is None:
+            return await super().get_alerts(vehicle_id, active_only=active_only, locale=locale)
+        alerts: list[Alert] = found
+        unique = {alert.id: alert for alert in alerts}
+        return [alert for alert in unique.values() if alert.active or not active_only]
+
+
+def _latest[T: (VehicleStatus, Maintenance)](items: list[T]) -> T | None:
+    """The newest of a car's documents (a batch may list more than one)."""
+    dated = [item for item in items if item.updated_at is not None]
+    if dated:
+        return max(dated, key=lambda item: item.updated_at or datetime.min.replace(tzinfo=UTC))
+    return items[-1] if items else None
