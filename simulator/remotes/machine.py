@@ -21,7 +21,6 @@ from simulator.remotes.model import (
     DONE,
     DONE_AFTER_S,
     FAILURE_CAUSES,
-    LOW_12V_PCT,
     LOW_SOC_PCT,
     PENDING,
     REFUSE_AFTER_S,
@@ -67,9 +66,7 @@ def is_asleep(vehicle: Vehicle) -> bool:
 
 
 def battery_too_low(vehicle: Vehicle, remote_type: str) -> bool:
-    """The car keeps its batteries: remotes are refused below the thresholds."""
-    if vehicle.battery_12v < LOW_12V_PCT:
-        return True
+    """An electric car keeps its battery: remotes but charging are refused when it is low."""
     return (
         remote_type != "ElectricBatteryChargingRequest"
         and vehicle.soc_pct is not None
