@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass
+import logging
 from typing import TYPE_CHECKING, Any
 
 from simulator.remotes import effects
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from simulator.core import Simulator
     from simulator.world.vehicle import Vehicle
 
+_LOGGER = logging.getLogger(__name__)
 MAX_REAL_WAIT_S = 0.5
 
 
@@ -203,7 +205,10 @@ class RemoteMachine:
     async def run(self) -> None:
         """Background driver with a running clock: transitions happen without requests."""
         while True:
-            self.sim.sync()
+            try:
+                self.sim.sync()
+            except Exception:  # the driver must outlive a bug in one transition
+                _LOGGER.exception("remote transition failed")
             self._wake.clear()
             wait = self._real_wait()
             with contextlib.suppress(TimeoutError):
