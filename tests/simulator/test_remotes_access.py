@@ -99,6 +99,20 @@ async def test_a_lost_answer_still_sends_the_command_once(
         assert running.sim.truth()[car]["remotes_received"] == {"Doors": 1}
 
 
+async def test_a_cut_connection_still_sends_the_command_once(
+    running: RunningSimulator, session: aiohttp.ClientSession
+) -> None:
+    async with remotes_client(running, session) as remotes:
+        car = running.sim.vehicles_of(DEMO_USER)[0]
+        running.sim.inject_fault(FaultSpec(kind="cut_answer", endpoint="sendRemoteToVhl"))
+        with pytest.raises(aiohttp.ClientError):
+            await remotes.api.send("POST", remotes.base(car), HORN)
+        running.sim.advance(60)
+        listing = await remotes.api.json(remotes.base(car))
+        assert [a["status"] for a in listing["_embedded"]["remoteActions"]] == ["Success"]
+        assert running.sim.stats()["remotes"] == {car: {"Horn": 1}}
+
+
 async def test_notifications_need_a_remote_callback_and_are_retried(
     running: RunningSimulator, session: aiohttp.ClientSession
 ) -> None:
