@@ -228,6 +228,9 @@ async def test_remote_attributes_are_valued(
         {"horn": {"state": "Activated"}, "label": 5},
         {"horn": {"state": "Activated"}, "attributes": [{"type": "Cookie"}]},
         {"horn": {"state": "Activated"}, "callbackAttributes": {"webhook": [{"key": 1}]}},
+        {"horn": {"state": "Activated"}, "callbackAttributes": {"webhook": {}}},
+        {"horn": {"state": "Activated"}, "callbackAttributes": []},
+        {"horn": {"state": "Activated"}, "attributes": {}},
     ],
 )
 def test_invalid_remotes(body: Any) -> None:
