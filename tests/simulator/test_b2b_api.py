@@ -247,3 +247,18 @@ async def test_faults_reach_the_v3_api(client: B2bClient) -> None:
     with pytest.raises(json.JSONDecodeError):  # half a JSON body
         await client.get(f"/fleets/{fleet}/vehicles")
     assert (await client.get(f"/fleets/{fleet}/vehicles"))[0] == 200
+
+
+async def test_realworld_fleet_cars_have_the_real_shapes(session: aiohttp.ClientSession) -> None:
+    """In ``realworld`` the fleet's thermic, electric and hybrid cars answer as real cars do."""
+    async with run_simulator(b2b_config(scenario="realworld")) as running:
+        client = B2bClient(running, session)
+        cars = (await client.json(f"/fleets/{client.fleet}/vehicles"))["_embedded"]["vehicles"]
+        assert all("vehicleExtension" in car and "brand" not in car for car in cars)
+        for car in cars:
+            base = f"/fleets/{client.fleet}/vehicles/{car['id']}"
+            for name in ("status", "maintenance", "alerts", "trips", "collisions"):
+                assert (await client.get(f"{base}/{name}"))[0] == 200
+        thermic = cars[0]["id"]
+        status = await client.json(f"/fleets/{client.fleet}/vehicles/{thermic}/status")
+        assert "timed.odometer" in status
