@@ -196,6 +196,12 @@ async def test_batch_reads_carry_each_cars_vin(client: B2bClient) -> None:
     trips = await client.all_items(f"/fleets/{fleet}/trips", "trips")
     assert trips
     assert {t["vin"] for t in trips} <= vins
+    one = await client.json(f"/fleets/{fleet}/alerts/{alerts[0]['id']}")
+    assert (one["id"], one["vin"]) == (alerts[0]["id"], alerts[0]["vin"])
+    collisions = await client.all_items(f"/fleets/{fleet}/collisions", "Collisions")
+    one = await client.json(f"/fleets/{fleet}/collisions/{collisions[0]['id']}")
+    assert one["vin"] == collisions[0]["vin"]
+    assert (await client.get(f"/fleets/{fleet}/collisions/unknown"))[0] == 404
 
 
 async def test_batch_reads_can_be_switched_off(client: B2bClient) -> None:
