@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 import json
 import ssl
+import time
 from typing import Any
 
 import aiohttp
@@ -268,3 +269,17 @@ async def test_realworld_fleet_cars_have_the_real_shapes(session: aiohttp.Client
         thermic = cars[0]["id"]
         status = await client.json(f"/fleets/{client.fleet}/vehicles/{thermic}/status")
         assert "timed.odometer" in status
+
+
+async def test_a_500_car_fleet_starts_fast_and_reads_in_9_pages(
+    session: aiohttp.ClientSession,
+) -> None:
+    """The bench's fleet: up in well under the bench's budget; 500 statuses in 9 batch pages."""
+    started = time.perf_counter()
+    async with run_simulator(b2b_config(fleets=(500,), rate_limit=0)) as running:
+        assert time.perf_counter() - started < 5.0  # about 0.05 s here; loose for slow CI
+        client = B2bClient(running, session)
+        statuses = await client.all_items(f"/fleets/{client.fleet}/status", "status")
+        assert len(statuses) == 500
+        assert len({s["vin"] for s in statuses}) == 500
+        assert running.sim.stats()["requests"]["v3.getFleetStatusList"] == 9
