@@ -41,6 +41,14 @@ class BatchReads:
         self._locks = {kind: asyncio.Lock() for kind in BatchKind}
         self._snapshots: dict[BatchKind, tuple[datetime, BatchPage]] = {}
 
+    def serves(self, kind: BatchKind, now: datetime) -> bool:
+        """Whether ``kind`` is read for the whole fleet at once (the API serves it)."""
+        return self._availability.served(kind, now)
+
+    async def prefetch(self, kind: BatchKind) -> None:
+        """Fetch ``kind``'s document for this cycle now (nothing when it is not served)."""
+        await self._snapshot(kind)
+
     async def items(self, kind: BatchKind, vehicle_id: str, vin: str | None) -> list[Any] | None:
         """The car's items from the fleet's document; ``None``: read the car itself."""
         page = await self._snapshot(kind)
