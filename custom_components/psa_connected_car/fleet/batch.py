@@ -21,6 +21,7 @@ from ..api.fleet_batch import BatchKind, BatchPage
 from .store import BatchAvailability
 
 _LOGGER = logging.getLogger(__name__)
+NEVER = datetime.min.replace(tzinfo=UTC)
 SNAPSHOT_TTL = timedelta(seconds=30)
 """A batch document answers the cars of one cycle (cycles are a minute apart at least)."""
 
@@ -128,7 +129,4 @@ class BatchingFleetClient(FleetClient):
 
 def _latest[T: (VehicleStatus, Maintenance)](items: list[T]) -> T | None:
     """The newest of a car's documents (a batch may list more than one)."""
-    dated = [item for item in items if item.updated_at is not None]
-    if dated:
-        return max(dated, key=lambda item: item.updated_at or datetime.min.replace(tzinfo=UTC))
-    return items[-1] if items else None
+    return max(items, key=lambda item: item.updated_at or NEVER, default=None)
