@@ -59,7 +59,7 @@ def _event(item: object) -> FleetPushEvent:
             if kind == STATUS_EXTENSION and "status" in body:
                 status = parse_status(body["status"])
             elif kind == ALERTS_EXTENSION and isinstance(body.get("alerts"), list):
-                parsed = (parse_alert(alert) for alert in body["alerts"])
+                parsed = (parse_alert(a) for a in body["alerts"] if isinstance(a, Mapping))
                 alerts = tuple(alert for alert in parsed if alert is not None and alert.active)
         except InvalidResponseError as err:
             raise MalformedFleetPushError(str(err)) from err
