@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 from datetime import datetime
+import signal
 import sys
 
 from aiohttp import web
@@ -25,6 +26,7 @@ from simulator.identities import (
     mobile_client_id,
     mobile_client_secret,
 )
+from simulator.remotes.model import ASLEEP_DELAY_S, AWAKE_DELAY_S
 
 
 def parse_args(argv: list[str]) -> SimulatorConfig:
@@ -80,6 +82,9 @@ def banner(config: SimulatorConfig, url: str) -> str:
         f"  users:    {DEMO_USER} / {OTHER_USER} / {EMPTY_USER}  password {DEMO_PASSWORD}",
         f"  partner:  client_id {PARTNER_CLIENT_ID}  secret {PARTNER_CLIENT_SECRET}",
         "            redirect URIs: " + ", ".join(config.partner_redirect_uris),
+        f"  remotes:  partner logins may get remote:*:write scopes; a command takes "
+        f"{AWAKE_DELAY_S:g} s (car awake) or {ASLEEP_DELAY_S:g} s (asleep)",
+        f"            knobs: {url}/_sim/remotes",
     ]
     for brand in BRANDS.values():
         base = f"{url}/idp/{brand.tld}/am/oauth2"
@@ -121,8 +126,11 @@ async def serve(config: SimulatorConfig) -> None:
     print(banner(config, f"http://{config.host}:{port}"), flush=True)  # noqa: T201
     if B2B_KEY in app:
         print(b2b_banner(app[B2B_KEY], f"http://{config.host}:{port}"), flush=True)  # noqa: T201
+    stop = asyncio.Event()
+    with contextlib.suppress(NotImplementedError):  # SIGTERM stops cleanly (PKI files removed)
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     try:
-        await asyncio.Event().wait()
+        await stop.wait()
     finally:
         await runner.cleanup()
 
