@@ -83,3 +83,18 @@ async def test_removing_the_entry_deletes_its_monitors(
 def external_url_of(hass: HomeAssistant) -> str:
     """Home Assistant's external address, as the monitors got it."""
     return str(hass.config.external_url)
+
+
+async def test_turning_push_off_deletes_the_monitors(
+    hass: HomeAssistant, fleet_flow: FleetFlow
+) -> None:
+    entry = await fleet_flow.entry()
+    await _settle(hass, fleet_flow)
+    hass.config_entries.async_update_entry(entry, options={**entry.options, "push": False})
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await _settle(hass, fleet_flow)
+    assert not [
+        m
+        for m in fleet_flow.running.b2b.monitors.monitors.values()
+        if m.fleet_id == entry.unique_id
+    ]

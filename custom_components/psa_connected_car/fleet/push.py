@@ -78,6 +78,10 @@ class FleetPush:
         """Register the webhook and, in the background, the fleet's monitors."""
         base = external_base_url(self.hass)
         if not push_wanted(self.hass, self.entry) or base is None:
+            if has_push_identity(self.entry):  # nothing may reach us any more
+                self.entry.async_create_background_task(
+                    self.hass, self._async_forget_monitors(), f"{DOMAIN} fleet push cleanup"
+                )
             return
         identity = self._identity = async_ensure_identity(self.hass, self.entry)
         webhook.async_register(
@@ -110,6 +114,12 @@ class FleetPush:
                 self.monitor_ids.append(created.id)
         except PsaError as err:
             _LOGGER.warning("Push updates for the fleet could not be registered: %s", err)
+
+    async def _async_forget_monitors(self) -> None:
+        try:
+            await async_remove_monitors(self.client, self.entry)
+        except PsaError as err:
+            _LOGGER.warning("Could not delete the fleet's push monitors at the API: %s", err)
 
     async def _async_handle(
         self, hass: HomeAssistant, webhook_id: str, request: web.Request
