@@ -116,6 +116,10 @@ async def test_lock_with_pushed_progress(hass: HomeAssistant, fleet_flow: FleetF
     assert [c.fleet_id for c in callbacks] == [entry.unique_id]
     assert "Immobilization" not in callbacks[0].remote_types
     assert "Stolen" not in callbacks[0].remote_types
+    # Removing the entry deletes its remote callback at the API.
+    assert await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert fleet_flow.running.b2b.callbacks.callbacks == {}
 
 
 async def test_lock_by_polling_without_push(hass: HomeAssistant, fleet_flow: FleetFlow) -> None:

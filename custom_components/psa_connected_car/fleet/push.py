@@ -74,7 +74,7 @@ class FleetPush:
         entry: PsaConfigEntry,
         client: FleetClient,
         coordinator: PsaCoordinator,
-        on_remote_event: Callable[[RemoteProgress], None] | None = None,
+        on_remote_event: Callable[[RemoteProgress], None],
     ) -> None:
         """Nothing happens before ``async_start``; commands' progress goes to
         ``on_remote_event``."""
@@ -155,8 +155,7 @@ class FleetPush:
     def _route_remotes(self, payload: object) -> None:
         """Each command's progress to the entry's commands (others' are ignored there)."""
         for progress in parse_fleet_remote_message(payload):
-            if self.on_remote_event is not None:
-                self.on_remote_event(progress)
+            self.on_remote_event(progress)
 
     def _apply(self, event: FleetPushEvent) -> None:
         """Hand the event's data to the coordinator, for a car of this fleet."""
