@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from homeassistant.components.lock import LockState
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
@@ -44,34 +42,10 @@ def _calls(fleet_flow: FleetFlow, name: str) -> int:
     return int(fleet_flow.running.sim.stats()["requests"].get(name, 0))
 
 
-def _suggested(result: Any) -> dict[str, Any]:
-    """The values the options form suggests (what the entry has now)."""
-    return {
-        str(key): key.description["suggested_value"]
-        for key in result["data_schema"].schema
-        if key.description and "suggested_value" in key.description
-    }
-
-
-async def _allow(hass: HomeAssistant, entry: ConfigEntry, commands: list[str]) -> None:
-    """The options: general ones unchanged, then the contract's commands."""
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    assert result["step_id"] == "init"
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], _suggested(result)
-    )
-    assert result["step_id"] == "fleet_commands", result
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"fleet_commands": commands}
-    )
-    assert result["type"] is FlowResultType.CREATE_ENTRY, result
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
 async def _fleet(hass: HomeAssistant, fleet_flow: FleetFlow, commands: list[str]) -> ConfigEntry:
     fleet_flow.running.sim.advance(3600)  # the demo hybrid finishes its first trip
     entry = await fleet_flow.entry()
-    await _allow(hass, entry, commands)
+    await fleet_flow.allow_commands(entry, commands)
     await _settle(hass, fleet_flow)
     return entry
 
@@ -165,7 +139,7 @@ async def test_options_decide_which_entities_exist(
     electric = _car(fleet_flow, entry, 1)
     wanted = [("lock", "doors"), ("button", "horn"), ("switch", "charge")]
     assert [_entity(hass, fleet_flow, electric, *w) for w in wanted] == [None, None, None]
-    await _allow(hass, entry, ["doors", "horn"])
+    await fleet_flow.allow_commands(entry, ["doors", "horn"])
     await _settle(hass, fleet_flow)
     assert _entity(hass, fleet_flow, electric, "lock", "doors") is not None
     assert _entity(hass, fleet_flow, electric, "button", "horn") is not None
