@@ -1,8 +1,16 @@
-"""Commands of a fleet entry: the same entities and commander, through the v3 fleet paths."""
+"""Commands of a fleet entry: the same entities and commander, through the v3 fleet paths.
+
+A command's call runs as a task while the simulated car gets it (as in
+``control_support``), so these tests hold whether the action returns once the API
+accepted the command or once the car has it; the fleet's deliveries are drained here.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable, Coroutine
 from datetime import timedelta
+from typing import Any
 
 from homeassistant.components.lock import LockState
 from homeassistant.config_entries import ConfigEntry
@@ -15,6 +23,7 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.psa_connected_car.const import DOMAIN
 from simulator.faults import FaultSpec
+from simulator.remotes.model import DONE_AFTER_S
 
 from . import fleet_b2b_support, flow_support, push_support
 from .fleet_b2b_support import FleetFlow
@@ -29,17 +38,70 @@ pytestmark = pytest.mark.usefixtures("own_config_dir")
 
 SEND = "v3.sendRemoteToVhl"
 READ_ONE = "v3.getRemoteRequestForVhlById"
+ALL_COMMANDS = ["doors", "charging", "preconditioning", "horn", "lights", "wake_up", "navigation"]
 
 
-async def _settle(hass: HomeAssistant, fleet_flow: FleetFlow) -> None:
+async def _settle(hass: HomeAssistant, fleet_flow: FleetFlow, *, deliveries: bool = True) -> None:
+    """Background work and, unless told, the fleet's deliveries (without push they go to
+    an address nothing answers at: not waited for)."""
     for _ in range(3):
         await hass.async_block_till_done(wait_background_tasks=True)
-        await fleet_flow.running.b2b.deliveries.drain()
+        if deliveries:
+            await fleet_flow.running.b2b.deliveries.drain()
     await hass.async_block_till_done(wait_background_tasks=True)
 
 
 def _calls(fleet_flow: FleetFlow, name: str) -> int:
     return int(fleet_flow.running.sim.stats()["requests"].get(name, 0))
+
+
+def _received(fleet_flow: FleetFlow, car: str) -> int:
+    return sum(fleet_flow.running.sim.truth()[car]["remotes_received"].values())
+
+
+class _Waiter:
+    """Lets requests, deliveries and (without push) the poll timer run, in real time."""
+
+    def __init__(self, hass: HomeAssistant, fleet_flow: FleetFlow, *, poll: bool) -> None:
+        self.hass, self.fleet_flow, self.poll = hass, fleet_flow, poll
+        self.elapsed = timedelta()
+
+    async def until(self, condition: Callable[[], bool]) -> None:
+        for _ in range(250):
+            if condition():
+                return
+            if not self.poll:
+                await self.fleet_flow.running.b2b.deliveries.drain()
+            else:
+                self.elapsed += timedelta(seconds=11)
+                async_fire_time_changed(self.hass, dt_util.utcnow() + self.elapsed)
+            await asyncio.sleep(0.02)
+        raise AssertionError("the command did not get there in time")
+
+    async def fire_poll(self) -> None:
+        self.elapsed += timedelta(seconds=11)
+        async_fire_time_changed(self.hass, dt_util.utcnow() + self.elapsed)
+        await self.hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def _send(waiter: _Waiter, car: str, call: Coroutine[Any, Any, Any]) -> None:
+    """Run ``call`` until the car has the command (not carried out yet); raises its error."""
+    fleet_flow = waiter.fleet_flow
+    delay = fleet_flow.running.sim.truth()[car]["remote_delay_s"]
+    before = _received(fleet_flow, car)
+    task = asyncio.ensure_future(call)
+    await waiter.until(lambda: task.done() or _received(fleet_flow, car) > before)
+    fleet_flow.running.sim.advance(delay - DONE_AFTER_S)
+    await waiter.until(task.done)
+    try:
+        await task
+    finally:
+        await _settle(waiter.hass, fleet_flow, deliveries=not waiter.poll)
+
+
+async def _car_finishes(hass: HomeAssistant, fleet_flow: FleetFlow, *, push: bool = True) -> None:
+    fleet_flow.running.sim.advance(DONE_AFTER_S + 1)
+    await _settle(hass, fleet_flow, deliveries=push)
 
 
 async def _fleet(hass: HomeAssistant, fleet_flow: FleetFlow, commands: list[str]) -> ConfigEntry:
@@ -61,26 +123,28 @@ def _car(fleet_flow: FleetFlow, entry: ConfigEntry, index: int = 0) -> str:
     return fleet_flow.running.fleet_vehicles(str(entry.unique_id))[index]
 
 
-async def _lock(hass: HomeAssistant, lock: str) -> None:
-    await hass.services.async_call("lock", "lock", {"entity_id": lock}, blocking=True)
+def _lock(hass: HomeAssistant, lock: str) -> Coroutine[Any, Any, Any]:
+    return hass.services.async_call("lock", "lock", {"entity_id": lock}, blocking=True)
 
 
-async def _car_answers(hass: HomeAssistant, fleet_flow: FleetFlow, car: str) -> None:
-    fleet_flow.running.sim.advance(fleet_flow.running.sim.truth()[car]["remote_delay_s"] + 1)
-    await _settle(hass, fleet_flow)
-
-
-@pytest.mark.usefixtures("external_url")
-async def test_lock_with_pushed_progress(hass: HomeAssistant, fleet_flow: FleetFlow) -> None:
-    """The command goes through the fleet's paths; its end is pushed, not polled."""
-    entry = await _fleet(hass, fleet_flow, ["doors"])
+async def _unlocked_car_and_lock(
+    hass: HomeAssistant, fleet_flow: FleetFlow, entry: ConfigEntry
+) -> tuple[str, str]:
     car = _car(fleet_flow, entry)
     lock = _entity(hass, fleet_flow, car, "lock", "doors")
     assert lock is not None
     fleet_flow.running.sim.world.vehicles[car].locked = False
+    return car, lock
+
+
+@pytest.mark.usefixtures("external_url")
+async def test_lock_with_pushed_progress(hass: HomeAssistant, fleet_flow: FleetFlow) -> None:
+    """The command goes through the fleet's paths; its progress is pushed, not polled."""
+    entry = await _fleet(hass, fleet_flow, ["doors"])
+    car, lock = await _unlocked_car_and_lock(hass, fleet_flow, entry)
     fired = results(hass)
-    await _lock(hass, lock)
-    await _car_answers(hass, fleet_flow, car)
+    await _send(_Waiter(hass, fleet_flow, poll=False), car, _lock(hass, lock))
+    await _car_finishes(hass, fleet_flow)
     assert fleet_flow.running.sim.world.vehicles[car].locked is True
     assert hass.states.get(lock).state == LockState.LOCKED
     assert [f["result"] for f in fired] == ["success"]
@@ -99,16 +163,12 @@ async def test_lock_with_pushed_progress(hass: HomeAssistant, fleet_flow: FleetF
 async def test_lock_by_polling_without_push(hass: HomeAssistant, fleet_flow: FleetFlow) -> None:
     """No address the API can reach: a callback is still registered, progress is polled."""
     entry = await _fleet(hass, fleet_flow, ["doors"])
-    car = _car(fleet_flow, entry)
-    lock = _entity(hass, fleet_flow, car, "lock", "doors")
-    assert lock is not None
-    fleet_flow.running.sim.world.vehicles[car].locked = False
+    car, lock = await _unlocked_car_and_lock(hass, fleet_flow, entry)
     fired = results(hass)
-    await _lock(hass, lock)
-    fleet_flow.running.sim.advance(fleet_flow.running.sim.truth()[car]["remote_delay_s"] + 1)
-    assert fired == []
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=11))
-    await hass.async_block_till_done(wait_background_tasks=True)
+    waiter = _Waiter(hass, fleet_flow, poll=True)
+    await _send(waiter, car, _lock(hass, lock))
+    await _car_finishes(hass, fleet_flow, push=False)
+    await waiter.fire_poll()  # nothing is pushed: the end is known once read
     assert [f["result"] for f in fired] == ["success"]
     assert _calls(fleet_flow, READ_ONE) >= 1
     assert hass.states.get(lock).state == LockState.LOCKED
@@ -120,11 +180,13 @@ async def test_refused_command_is_a_translated_error(
 ) -> None:
     """A 403 (the contract does not allow it after all): the missing-rights error."""
     entry = await _fleet(hass, fleet_flow, ["horn"])
-    button = _entity(hass, fleet_flow, _car(fleet_flow, entry), "button", "horn")
+    car = _car(fleet_flow, entry)
+    button = _entity(hass, fleet_flow, car, "button", "horn")
     assert button is not None
     fleet_flow.running.sim.inject_fault(FaultSpec(kind="error", status=403, endpoint=SEND))
+    press = hass.services.async_call("button", "press", {"entity_id": button}, blocking=True)
     with pytest.raises(HomeAssistantError) as refused:
-        await hass.services.async_call("button", "press", {"entity_id": button}, blocking=True)
+        await _send(_Waiter(hass, fleet_flow, poll=False), car, press)
     assert refused.value.translation_key == "remote_missing_rights"
     assert _calls(fleet_flow, SEND) == 1
 
@@ -146,6 +208,10 @@ async def test_options_decide_which_entities_exist(
     assert _entity(hass, fleet_flow, electric, "switch", "charge") is None
     assert _entity(hass, fleet_flow, electric, "button", "lights") is None
     assert entry.options["fleet_commands"] == ["doors", "horn"]
+    await fleet_flow.allow_commands(entry, ALL_COMMANDS)
+    await _settle(hass, fleet_flow)
+    assert _entity(hass, fleet_flow, electric, "switch", "charge") is not None
+    assert _entity(hass, fleet_flow, electric, "time", "delayed_charge_start") is not None
 
 
 @pytest.mark.usefixtures("external_url")
@@ -154,13 +220,10 @@ async def test_lost_answer_is_followed_not_resent(
 ) -> None:
     """The POST was served but its answer lost: found by its label, never sent twice."""
     entry = await _fleet(hass, fleet_flow, ["doors"])
-    car = _car(fleet_flow, entry)
-    lock = _entity(hass, fleet_flow, car, "lock", "doors")
-    assert lock is not None
-    fleet_flow.running.sim.world.vehicles[car].locked = False
+    car, lock = await _unlocked_car_and_lock(hass, fleet_flow, entry)
     fleet_flow.running.sim.inject_fault(FaultSpec(kind="lost_answer", endpoint=SEND))
-    await _lock(hass, lock)
-    await _car_answers(hass, fleet_flow, car)
+    await _send(_Waiter(hass, fleet_flow, poll=False), car, _lock(hass, lock))
+    await _car_finishes(hass, fleet_flow)
     assert _calls(fleet_flow, SEND) == 1
     assert commander(entry).adopted == 1
     assert fleet_flow.running.sim.world.vehicles[car].locked is True
@@ -172,14 +235,12 @@ async def test_second_press_is_refused_without_a_request(
     hass: HomeAssistant, fleet_flow: FleetFlow
 ) -> None:
     entry = await _fleet(hass, fleet_flow, ["doors"])
-    car = _car(fleet_flow, entry)
-    lock = _entity(hass, fleet_flow, car, "lock", "doors")
-    assert lock is not None
-    fleet_flow.running.sim.world.vehicles[car].locked = False
-    await _lock(hass, lock)
+    car, lock = await _unlocked_car_and_lock(hass, fleet_flow, entry)
+    await _send(_Waiter(hass, fleet_flow, poll=False), car, _lock(hass, lock))
     with pytest.raises(HomeAssistantError) as refused:
         await _lock(hass, lock)
     assert str(refused.value.translation_key).startswith("remote_in_progress")
     assert _calls(fleet_flow, SEND) == 1
-    await _car_answers(hass, fleet_flow, car)
+    await _car_finishes(hass, fleet_flow)
     assert fleet_flow.running.sim.world.vehicles[car].locked is True
+    assert hass.states.get(lock).state == LockState.LOCKED
