@@ -79,7 +79,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> bool:
     entry.runtime_data = PsaRuntimeData(client=client, coordinator=coordinator, remotes=remotes)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     if fleet:
-        await async_start_fleet_push(hass, entry, fleet_coordinator)
+        await async_start_fleet_push(hass, entry, fleet_coordinator, remotes.async_on_event)
         return True
     push = entry.runtime_data.push = remotes.push = PushManager(hass, entry, client, coordinator)
     push.on_remote_event = remotes.async_on_event

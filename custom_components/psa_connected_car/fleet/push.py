@@ -6,10 +6,15 @@ deliveries must present, the same secret as a consumer entry's. Deliveries follo
 webhook template; the status and alerts they carry update the car's entities at once, as
 a consumer entry's pushes do. Polling goes on as usual: push only makes changes arrive
 sooner (the batch reads keep a whole fleet fresh within the rate limit).
+
+The fleet's remote callback (``remotes/callback.py``) points at the same webhook: its
+messages (``callbackId`` instead of ``monitorId``) carry the progress of commands, handed
+to the entry's commands (``on_remote_event``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from http import HTTPStatus
 import logging
 
@@ -22,6 +27,8 @@ from homeassistant.util.json import json_loads
 from ..api import MonitorKind, MonitorRequest, PsaError
 from ..api.fleet import FleetClient
 from ..api.fleet_push import FleetPushEvent, MalformedFleetPushError, parse_fleet_delivery
+from ..api.fleet_remotes import is_remote_message, parse_fleet_remote_message
+from ..api.remotes import RemoteProgress
 from ..const import DOMAIN
 from ..coordinator import PsaConfigEntry, PsaCoordinator
 from ..push.registration import (
@@ -67,9 +74,12 @@ class FleetPush:
         entry: PsaConfigEntry,
         client: FleetClient,
         coordinator: PsaCoordinator,
+        on_remote_event: Callable[[RemoteProgress], None],
     ) -> None:
-        """Nothing happens before ``async_start``."""
+        """Nothing happens before ``async_start``; commands' progress goes to
+        ``on_remote_event``."""
         self.hass, self.entry, self.client, self.coordinator = hass, entry, client, coordinator
+        self.on_remote_event = on_remote_event
         self._identity: PushIdentity | None = None
         self.monitor_ids: list[str] = []
         self.applied = 0
@@ -130,13 +140,22 @@ class FleetPush:
         if identity is None or not identity.authorizes(request.headers.get(AUTHORIZATION)):
             return web.Response(status=HTTPStatus.UNAUTHORIZED)
         try:
-            _monitor_id, events = parse_fleet_delivery(json_loads(await request.read()))
+            payload = json_loads(await request.read())
+            if is_remote_message(payload):
+                self._route_remotes(payload)
+                return web.Response(status=HTTPStatus.OK)
+            _monitor_id, events = parse_fleet_delivery(payload)
         except (MalformedFleetPushError, ValueError) as err:
             _LOGGER.debug("Malformed fleet push delivery refused: %s", err)
             return web.Response(status=HTTPStatus.BAD_REQUEST)
         for event in events:
             self._apply(event)
         return web.Response(status=HTTPStatus.OK)
+
+    def _route_remotes(self, payload: object) -> None:
+        """Each command's progress to the entry's commands (others' are ignored there)."""
+        for progress in parse_fleet_remote_message(payload):
+            self.on_remote_event(progress)
 
     def _apply(self, event: FleetPushEvent) -> None:
         """Hand the event's data to the coordinator, for a car of this fleet."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import logging
 
 from homeassistant.core import HomeAssistant
@@ -10,6 +11,7 @@ from homeassistant.helpers import issue_registry as ir
 
 from ..api import PsaError
 from ..api.fleet import FleetClient
+from ..api.remotes import RemoteProgress
 from ..clock import get_clock
 from ..const import CONF_CONNECTION, CONNECTION_FLEET, DOMAIN
 from ..coordinator import PsaConfigEntry
@@ -42,10 +44,14 @@ async def async_setup_fleet(hass: HomeAssistant, entry: PsaConfigEntry) -> Fleet
 
 
 async def async_start_fleet_push(
-    hass: HomeAssistant, entry: PsaConfigEntry, coordinator: FleetCoordinator
+    hass: HomeAssistant,
+    entry: PsaConfigEntry,
+    coordinator: FleetCoordinator,
+    on_remote_event: Callable[[RemoteProgress], None],
 ) -> None:
-    """Push for the fleet when wanted (stopped with the entry)."""
-    push = FleetPush(hass, entry, coordinator.fleet_client, coordinator)
+    """Push for the fleet when wanted (stopped with the entry); the progress of commands
+    pushed to its webhook goes to ``on_remote_event``."""
+    push = FleetPush(hass, entry, coordinator.fleet_client, coordinator, on_remote_event)
     await push.async_start()
     entry.async_on_unload(push.async_stop)
 
