@@ -174,7 +174,7 @@ class RemoteCommander:
         if flight.decided.is_set():
             return
         timer = self.clock.call_later(
-            DECIDE_WITHIN.total_seconds(), HassJob(lambda _now: flight.decided.set())
+            DECIDE_WITHIN.total_seconds(), HassJob(callback(lambda _now: flight.decided.set()))
         )
         try:
             await flight.decided.wait()
@@ -286,7 +286,7 @@ class RemoteCommander:
         through_push = self.push is not None and self.push.state is PushState.ACTIVE
         interval = PUSH_POLL_INTERVAL if through_push else POLL_INTERVAL
         flight.timer = self.clock.call_later(
-            interval.total_seconds(), HassJob(lambda _now: self._poll(flight))
+            interval.total_seconds(), HassJob(callback(lambda _now: self._poll(flight)))
         )
 
     @callback
