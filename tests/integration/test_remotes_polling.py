@@ -80,3 +80,21 @@ async def test_a_lost_answer_not_found_is_reported_not_resent(
     assert lost.value.translation_key == "remote_answer_lost"
     assert remote_posts(running) == 1
     assert api_calls(running).get("getRemoteRequestsForVhl", 0) == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "key"),
+    [(429, "remote_rate_limited"), (403, "remote_missing_rights"), (400, "remote_refused")],
+)
+async def test_an_http_refusal_is_its_translated_error_and_not_resent(
+    hass: HomeAssistant, setup_integration: Setup, status: int, key: str
+) -> None:
+    _entry, running = setup_integration
+    thermic = cars(running)[0]
+    lights = entity_id(hass, running, thermic, "button", "lights")
+    running.sim.inject_fault(FaultSpec(kind="error", status=status, endpoint="sendRemoteToVhl"))
+    with pytest.raises(HomeAssistantError) as refused:
+        await hass.services.async_call("button", "press", {ATTR_ENTITY_ID: lights}, blocking=True)
+    assert refused.value.translation_key == key
+    assert remote_posts(running) == 1
+    assert api_calls(running).get("getRemoteRequestsForVhl", 0) == 0
