@@ -28,6 +28,7 @@ TO_REDACT_ENTRY = {
     CONF_CERTIFICATE,
     CONF_VEHICLES,
     "push_secret",
+    "unlock_code",
     "push_vehicles",
     "auth_implementation",
     "email",
@@ -120,6 +121,7 @@ async def async_get_config_entry_diagnostics(
             "update_interval_s": interval.total_seconds() if interval else None,
         },
         "push": _push(push.diagnostics()) if push is not None else None,
+        "remotes": remotes.diagnostics() if (remotes := entry.runtime_data.remotes) else None,
         "rate_budget": budget.snapshot(),
         "vehicles": [_vehicle(data) for data in (coordinator.data or {}).values()],
     }

@@ -11,7 +11,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 import pytest
 
-from custom_components.psa_connected_car.api.remotes import FAILURE_CAUSES
+from custom_components.psa_connected_car.api.remotes import FAILURE_CAUSES, RemoteKind
 from custom_components.psa_connected_car.remotes.errors import snake
 from custom_components.psa_connected_car.remotes.wakeups import next_month_start
 from simulator.remotes.machine import Injection
@@ -49,14 +49,9 @@ async def test_every_refusal_is_its_translated_error(
         )
     assert refused.value.translation_key == f"remote_failed_{snake(cause)}"
     assert [(f["kind"], f["result"], f["cause"]) for f in fired] == [("Horn", "failed", cause)]
-    last = commander(entry).last_result(thermic, commander(entry).kinds and _horn_kind())
-    assert last is not None and last.failure_cause == cause
-
-
-def _horn_kind():  # type: ignore[no-untyped-def]
-    from custom_components.psa_connected_car.api.remotes import RemoteKind  # noqa: PLC0415
-
-    return RemoteKind.HORN
+    last = commander(entry).last_result(thermic, RemoteKind.HORN)
+    assert last is not None
+    assert last.failure_cause == cause
 
 
 async def test_a_second_press_is_refused_without_a_request(

@@ -98,7 +98,13 @@ class Transport:
         return url.with_query(params) if params else url
 
     async def request(self, method: str, url: URL, *, endpoint: str, json_body: Any = None) -> Any:
-        """Send one request; the decoded JSON answer, or ``None`` for an empty one."""
+        """Send one request; the decoded JSON answer, or ``None`` for an empty one.
+
+        Only a GET is ever sent again (a cut answer, a burst-limit 429). A POST (a remote
+        command) goes out once: a timeout, a cut answer or a 5xx may mean it was processed,
+        so the caller looks for it instead (``remotes/commander.py``); a 429 is raised. The
+        one exception is a 401: the API refused the token before doing anything.
+        """
         url = url.update_query(client_id=self._client_id)
         rejected: str | None = None
         cut_retried = False

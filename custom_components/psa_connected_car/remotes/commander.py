@@ -19,15 +19,11 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
 
 from ..api import (
-    AccessDeniedError,
-    AuthenticationError,
     NoDataError,
     PsaConnectionError,
     PsaError,
-    RateLimitedError,
     ServerError,
 )
 from ..api.remotes import RemoteCommand, RemoteKind, RemoteProgress, RemoteState
@@ -35,7 +31,7 @@ from ..const import DOMAIN, EVENT_REMOTE_RESULT
 from ..coordinator import PsaConfigEntry, PsaCoordinator
 from ..push.state import PushState
 from .callback import CommandCallback
-from .errors import NO_OUTCOME, failure_error, in_progress_error, remote_error
+from .errors import NO_OUTCOME, failure_error, in_progress_error, refusal_error, remote_error
 from .scopes import entry_kinds
 from .wakeups import WakeUpLog
 
@@ -174,7 +170,7 @@ class RemoteCommander:
         if flight.decided.is_set():
             return
         timer = self.clock.call_later(
-            DECIDE_WITHIN.total_seconds(), HassJob(lambda _now: flight.decided.set())
+            DECIDE_WITHIN.total_seconds(), HassJob(callback(lambda _now: flight.decided.set()))
         )
         try:
             await flight.decided.wait()
@@ -208,7 +204,7 @@ class RemoteCommander:
         except PsaError as err:
             if isinstance(err, NoDataError):
                 self.callback.forget()
-            raise _refusal(err) from err
+            raise refusal_error(err) from err
 
     async def _async_adopt(self, flight: _InFlight, label: str) -> RemoteProgress:
         """The POST's answer was lost: the command, if the API has it; never a resend."""
@@ -391,14 +387,3 @@ class RemoteCommander:
             ],
             "wake_ups": list(self.wakeups.diagnostics().values()),
         }
-
-
-def _refusal(err: PsaError) -> HomeAssistantError:
-    """The translated error of a POST the API refused."""
-    if isinstance(err, RateLimitedError):
-        return remote_error("remote_rate_limited", retry_after=str(round(err.retry_after or 60)))
-    if isinstance(err, AccessDeniedError):
-        return remote_error("remote_missing_rights")
-    if isinstance(err, AuthenticationError):
-        return remote_error("remote_auth_failed")
-    return remote_error("remote_refused", error=str(err))

@@ -6,6 +6,7 @@ import re
 
 from homeassistant.exceptions import HomeAssistantError
 
+from ..api import AccessDeniedError, AuthenticationError, PsaError, RateLimitedError
 from ..api.remotes import FAILURE_CAUSES, REFUSING_STATUSES, RemoteProgress, RemoteState
 from ..const import DOMAIN
 
@@ -56,3 +57,14 @@ def in_progress_error(progress: RemoteProgress | None) -> HomeAssistantError:
     ):
         return remote_error(f"remote_in_progress_{snake(status)}")
     return remote_error("remote_in_progress")
+
+
+def refusal_error(err: PsaError) -> HomeAssistantError:
+    """The translated error of a command the API refused outright (HTTP error)."""
+    if isinstance(err, RateLimitedError):
+        return remote_error("remote_rate_limited", retry_after=str(round(err.retry_after or 60)))
+    if isinstance(err, AccessDeniedError):
+        return remote_error("remote_missing_rights")
+    if isinstance(err, AuthenticationError):
+        return remote_error("remote_auth_failed")
+    return remote_error("remote_refused", error=str(err))

@@ -91,10 +91,14 @@ class WakeUpLog:
 
     def diagnostics(self) -> dict[str, Any]:
         """Counts and limits per car (car ids are redacted by the caller)."""
-        return {
-            vid: {"wake_ups_this_month": self.count(vid), "limited": self.blocked_until(vid)}
-            for vid in self._cars
-        }
+        result: dict[str, Any] = {}
+        for vid in self._cars:
+            until = self.blocked_until(vid)
+            result[vid] = {
+                "wake_ups_this_month": self.count(vid),
+                "limited_until": until.isoformat() if until is not None else None,
+            }
+        return result
 
     def _save(self) -> None:
         self._store.async_delay_save(lambda: {"cars": self._cars}, 1)
