@@ -23,6 +23,7 @@ from simulator.identities import (
     mobile_client_id,
     mobile_client_secret,
 )
+from simulator.remotes.model import ASLEEP_DELAY_S, AWAKE_DELAY_S
 
 
 def parse_args(argv: list[str]) -> SimulatorConfig:
@@ -70,6 +71,9 @@ def banner(config: SimulatorConfig, url: str) -> str:
         f"  users:    {DEMO_USER} / {OTHER_USER} / {EMPTY_USER}  password {DEMO_PASSWORD}",
         f"  partner:  client_id {PARTNER_CLIENT_ID}  secret {PARTNER_CLIENT_SECRET}",
         "            redirect URIs: " + ", ".join(config.partner_redirect_uris),
+        f"  remotes:  partner logins may get remote:*:write scopes; a command takes "
+        f"{AWAKE_DELAY_S:g} s (car awake) or {ASLEEP_DELAY_S:g} s (asleep)",
+        f"            knobs: {url}/_sim/remotes",
     ]
     for brand in BRANDS.values():
         base = f"{url}/idp/{brand.tld}/am/oauth2"

@@ -19,6 +19,7 @@ FAULT_KINDS = (
     "no_data",  # 404 {"code": 40400, ...}
     "shrink_limit",  # the window rate limit becomes ``limit`` (until clear_faults)
     "lost_answer",  # serve the request, then answer 504 HTML after delay_s (default 0)
+    "cut_answer",  # serve the request, then close the connection without an answer
 )
 
 

@@ -24,6 +24,7 @@ REQUEST_FAULTS = (
     "revoke_access",
     "no_data",
     "lost_answer",
+    "cut_answer",
 )
 
 
@@ -89,9 +90,11 @@ async def _serve(
     response = await handler(request)
     if fault is not None and fault.kind in ("malformed", "truncated"):
         return _mangle(response, fault.kind)
-    if fault is not None and fault.kind == "lost_answer":
+    if fault is not None and fault.kind in ("lost_answer", "cut_answer"):
         # The request was served (a remote is under way) but the answer never arrives.
         await pause(sim, fault.delay_s if fault.delay_s is not None else 0.0)
+        if fault.kind == "cut_answer" and request.transport is not None:
+            request.transport.abort()
         return gateway_html(fault.status or 504)
     return response
 

@@ -56,7 +56,6 @@ FAILURE_CAUSES = (
 
 PENDING = "Pending"
 DONE = "Done"
-FINAL_STATUSES = ("Success", "AlreadyDone", "Failed")
 
 # Timings in simulated seconds after the POST (deterministic; see simulator/README.md).
 CHECK_AFTER_S = 1.0
@@ -77,9 +76,7 @@ STAY_AWAKE_S = 180.0
 DEFAULT_WAKE_UP_LIMIT = 20
 """Wake-ups caused by remotes allowed per car and calendar month (simulated time)."""
 LOW_SOC_PCT = 5.0
-"""Below this traction-battery level, remotes other than charging are refused."""
-LOW_12V_PCT = 40.0
-"""Below this 12 V battery level, every remote is refused."""
+"""Below this level, an electric car refuses remotes other than charging."""
 
 
 @dataclass
@@ -101,11 +98,6 @@ class RemoteRecord:
     """The car slept when the remote arrived (it is woken first)."""
     refusal: str | None = None
     """A failure cause decided before the car is reached (SameActionInProgress...)."""
-
-    @property
-    def final(self) -> bool:
-        """Whether the action reached Done."""
-        return self.status in FINAL_STATUSES
 
     @property
     def wakes_car(self) -> bool:

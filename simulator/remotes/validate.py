@@ -29,11 +29,12 @@ def validate_remote(body: Any) -> tuple[dict[str, Any], str]:
     _CHECKS[key](action)
     if "label" in data and not isinstance(data["label"], str):
         raise InvalidBody("label must be a string")
-    for attribute in data.get("attributes", []) if isinstance(data.get("attributes"), list) else []:
-        validate_attribute(attribute)
     hooks = _object(data.get("callbackAttributes", {}), "callbackAttributes").get("webhook", [])
-    for attribute in hooks if isinstance(hooks, list) else []:
-        validate_attribute(attribute)
+    for attributes in (data.get("attributes", []), hooks):
+        if not isinstance(attributes, list):
+            raise InvalidBody("attributes must be lists")
+        for attribute in attributes:
+            validate_attribute(attribute)
     return data, REMOTE_TYPES[key]
 
 

@@ -81,13 +81,16 @@ async def remotes_client(
     running: RunningSimulator,
     session: aiohttp.ClientSession,
     scope: str = ALL_SCOPES,
-    types: tuple[str, ...] = ("Monitor", "Remote"),
+    types: tuple[str, ...] | None = ("Monitor", "Remote"),
 ) -> AsyncIterator[Remotes]:
-    """A logged-in client whose callback (of ``types``) posts to a recording webhook."""
+    """A logged-in client whose callback (of ``types``; None: no type, so both) posts to a
+    recording webhook."""
     api = await login(running, session, scope)
     async with webhook_receiver() as receiver:
         body = webhook(receiver.url)
-        body["type"] = list(types)
+        body.pop("type")
+        if types is not None:
+            body["type"] = list(types)
         response = await api.send("POST", "/user/callbacks", body)
         assert response.status == 200, await response.text()
         callback: str = (await response.json(content_type=None))["callbackId"]

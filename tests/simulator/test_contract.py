@@ -204,7 +204,13 @@ async def crawl_remotes(crawler: Crawler, running: RunningSimulator, callback_id
     for vehicle_id in running.sim.vehicles_of(DEMO_USER):
         base = f"/user/vehicles/{vehicle_id}/callbacks/{callback_id}/remotes"
         await crawler.fetch("POST", base, REMOTES[-2])
+    running.sim.remotes.wake_up_limit = 0  # a sleeping car refuses: TooManyWakeUpsOverMonth
+    for vehicle_id in running.sim.vehicles_of(DEMO_USER)[:1]:
+        running.sim.world.sleep(vehicle_id)
+        base = f"/user/vehicles/{vehicle_id}/callbacks/{callback_id}/remotes"
+        await crawler.fetch("POST", base, {"horn": {"state": "Activated"}})
     running.sim.advance(60)
+    running.sim.remotes.wake_up_limit = 20
     for vehicle_id in running.sim.vehicles_of(DEMO_USER):
         await crawler.walk(f"/user/vehicles/{vehicle_id}/callbacks/{callback_id}/remotes")
 
@@ -249,7 +255,8 @@ async def test_every_served_body_honours_the_spec(
         }
         assert {"Accepted", "CheckingVehicle", "Failed"} <= statuses
         if scenario != "privacy":  # there, every car refuses remotes
-            assert {"SentToVehicle", "Success", "AlreadyDone"} <= statuses
+            assert {"SentToVehicle", "Success", "AlreadyDone", "WakingUpVehicle"} <= statuses
+            assert "TooManyWakeUpsOverMonth" in statuses
     assert len(crawler.recorded) > 20
     if scenario != "empty":
         served = [json.loads(e.body) for e in crawler.recorded if e.path.endswith("/collisions")]
