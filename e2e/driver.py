@@ -12,29 +12,17 @@ Usage (scripts/e2e does the installing first): .venv-dev/bin/python -m e2e [--he
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
-from contextlib import contextmanager
-import json
-import math
-import os
 from pathlib import Path
-import re
 import shutil
 import signal
 import sys
 import tempfile
-import time
 from typing import Any, NoReturn
 
-from playwright.sync_api import (
-    BrowserContext,
-    Error as PlaywrightError,
-    Locator,
-    Page,
-    ViewportSize,
-    sync_playwright,
-)
+from playwright.sync_api import Error as PlaywrightError, sync_playwright
 
+from e2e import fleet, remotes
+from e2e.device import car_device, car_entities, check_device_page, expected_values, pick_car
 from e2e.simulator_client import (
     DEMO_PASSWORD,
     DEMO_USER,
@@ -43,178 +31,27 @@ from e2e.simulator_client import (
     SimulatorClient,
 )
 from e2e.stack import ROOT, E2eError, Stack, wait_until
-
-DOMAIN = "psa_connected_car"
-CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
-"""Debian's chromium by default; E2E_CHROMIUM points at another Chromium or Chrome binary."""
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
-TALL_DIALOG: ViewportSize = {"width": 1280, "height": 1500}
-TALL_PAGE: ViewportSize = {"width": 1280, "height": 1150}
-ACTION_TIMEOUT_MS = 30_000
-NAVIGATION_TIMEOUT_MS = 60_000
-HA_USER = ("Demo", "demo", "demo-password")  # name, username, password
-HOME_COUNTRY = "France"
-DOCS_IMAGES = ROOT / "docs" / "images"
-TRANSLATIONS = ROOT / "custom_components" / DOMAIN / "translations" / "en.json"
-
-# Alerts raised during the test. FuelLevelLow is not used: the simulator ends it by itself
-# while the tank is above 10 %.
-NEW_ALERTS = (("OilLevelLow", "Warning"), ("EngineOilPressureFailure", "Critical"))
-
-FINISH_BUTTON = re.compile(r"^(Finish|Skip and finish)$")
-INTEGRATION_LABEL = re.compile(r"PSA Connected Car|psa_connected_car")
-
-HASS_JS = "document.querySelector('home-assistant')?.hass"
-DEVICE_ROWS_JS = """() => {
-  const deepText = (node) => {
-    const parts = [];
-    const walk = (n) => {
-      if (n.nodeType === 3) parts.push(n.textContent);
-      if (n.shadowRoot) walk(n.shadowRoot);
-      for (const child of n.childNodes) walk(child);
-    };
-    walk(node);
-    return parts.join(' ').replace(/\\s+/g, ' ').trim();
-  };
-  const rows = {};
-  const walk = (n) => {
-    if (n.nodeType === 1 && /^HUI-.*-ENTITY-ROW$/.test(n.tagName)) {
-      const config = n._config || n.config;
-      if (config && config.entity) {
-        rows[config.entity] = {name: config.name ?? null, text: deepText(n)};
-      }
-    }
-    if (n.shadowRoot) walk(n.shadowRoot);
-    for (const child of n.children) walk(child);
-  };
-  walk(document.body);
-  return rows;
-}"""
-
-
-# -- small helpers ---------------------------------------------------------------------------
-
-
-class Clock:
-    """Prints each step with the seconds elapsed since the start."""
-
-    def __init__(self) -> None:
-        self.start = time.monotonic()
-
-    def elapsed(self) -> float:
-        return time.monotonic() - self.start
-
-    @contextmanager
-    def step(self, title: str) -> Iterator[None]:
-        began = time.monotonic()
-        print(f"[{self.elapsed():6.1f}s] {title} ...", flush=True)  # noqa: T201
-        yield
-        print(f"[{self.elapsed():6.1f}s]   done in {time.monotonic() - began:.1f} s", flush=True)  # noqa: T201
-
-
-def normalise(text: str) -> str:
-    """Collapse the frontend's non-breaking and narrow spaces so texts compare."""
-    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
-
-
-def same_number(actual: Any, expected: Any) -> bool:
-    """Numbers equal to the display's precision (states are strings, truth floats)."""
-    try:
-        return math.isclose(float(actual), float(expected), rel_tol=1e-9, abs_tol=1e-6)
-    except TypeError, ValueError:
-        return False
-
-
-def check(condition: bool, message: str) -> None:
-    """Fail the test with ``message`` unless ``condition`` holds."""
-    if not condition:
-        raise E2eError(message)
-
-
-def entity_names() -> dict[tuple[str, str], str]:
-    """(platform, translation key) -> English entity name, from the integration's en.json."""
-    strings = json.loads(TRANSLATIONS.read_text(encoding="utf-8"))
-    names: dict[tuple[str, str], str] = {}
-    for platform, entries in strings.get("entity", {}).items():
-        for key, entry in entries.items():
-            if "name" in entry:
-                names[(platform, key)] = entry["name"]
-    return names
-
-
-# -- the browser session -----------------------------------------------------------------------
-
-
-class Session:
-    """One browser page on Home Assistant, with the helpers the steps share."""
-
-    def __init__(self, context: BrowserContext, ha_url: str, artifacts: Path) -> None:
-        self.context = context
-        self.ha_url = ha_url
-        self.artifacts = artifacts
-        self.page = context.pages[0] if context.pages else context.new_page()
-        self.page.set_default_timeout(ACTION_TIMEOUT_MS)
-        self.page.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
-        self.shots: dict[str, Path] = {}
-
-    # screenshots
-
-    def shot(self, name: str, target: Page | Locator | None = None) -> Path:
-        """Save a screenshot to the artifacts folder (a locator: just that element)."""
-        path = self.artifacts / f"{len(self.shots) + 1:02d}-{name}.png"
-        (target or self.page).screenshot(path=path, animations="disabled")
-        self.shots[name] = path
-        return path
-
-    def dialog_shot(self, name: str, host: str) -> Path:
-        """Screenshot of a dialog's panel (the element with part "dialog" inside ``host``)."""
-        panel = self.page.locator(f"{host} [part~=dialog]").first
-        try:
-            panel.wait_for(state="visible", timeout=5_000)
-        except PlaywrightError:
-            return self.shot(name)
-        return self.shot(name, panel)
-
-    # Home Assistant's frontend
-
-    def goto(self, path: str) -> None:
-        """Open a frontend page and wait for the connection to Home Assistant."""
-        self.page.goto(f"{self.ha_url}{path}")
-        self.wait_connected()
-
-    def wait_connected(self) -> None:
-        self.page.wait_for_function(f"() => !!{HASS_JS}?.connected", timeout=NAVIGATION_TIMEOUT_MS)
-
-    def ws(self, message: dict[str, Any]) -> Any:
-        """A websocket command as the logged-in user."""
-        return self.page.evaluate(f"(m) => {HASS_JS}.callWS(m)", message)
-
-    def state(self, entity_id: str) -> dict[str, Any] | None:
-        """State, attributes and the text the frontend shows for it."""
-        result: dict[str, Any] | None = self.page.evaluate(
-            f"""(id) => {{
-              const hass = {HASS_JS};
-              const s = hass.states[id];
-              return s ? {{state: s.state, attributes: s.attributes,
-                          shown: hass.formatEntityState(s)}} : null;
-            }}""",
-            entity_id,
-        )
-        return result
-
-    def device_rows(self) -> dict[str, dict[str, Any]]:
-        rows: dict[str, dict[str, Any]] = self.page.evaluate(DEVICE_ROWS_JS)
-        return rows
-
+from e2e.ui import (
+    ACTION_TIMEOUT_MS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DEVICE_ROWS_JS,
+    DOCS_IMAGES,
+    DOMAIN,
+    FINISH_BUTTON,
+    HA_USER,
+    HASS_JS,
+    HOME_COUNTRY,
+    INTEGRATION_LABEL,
+    NAVIGATION_TIMEOUT_MS,
+    NEW_ALERTS,
+    TALL_DIALOG,
+    TALL_PAGE,
+    VIEWPORT,
+    Clock,
+    Session,
+    check,
+)
 
 # -- the steps -------------------------------------------------------------------------------
 
@@ -335,107 +172,6 @@ def wait_entry_loaded(ui: Session, stack: Stack) -> str:
     return wait_until(
         "the config entry to be loaded", probe, timeout_s=120, services=tuple(stack.services)
     )
-
-
-def pick_car(truth: dict[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
-    """The demo account's first combustion car: fuel, range, service and alerts all exist."""
-    for vehicle_id, car in truth.items():
-        if car["owner"] == DEMO_USER and car["motorization"] == "Thermic":
-            return vehicle_id, car
-    raise E2eError("the simulator's demo account has no combustion car (use --vehicles 3 or more)")
-
-
-def car_device(ui: Session, vin: str) -> dict[str, Any]:
-    devices = ui.ws({"type": "config/device_registry/list"})
-    for device in devices:
-        if [DOMAIN, vin] in device["identifiers"]:
-            result: dict[str, Any] = device
-            return result
-    raise E2eError(f"no device for the car {vin} in Home Assistant's device registry")
-
-
-def car_entities(ui: Session, device_id: str, vin: str) -> dict[str, str]:
-    """Description key -> entity id, for the car's entities."""
-    entities = ui.ws({"type": "config/entity_registry/list"})
-    prefix = f"{vin}_"
-    return {
-        entry["unique_id"].removeprefix(prefix): entry["entity_id"]
-        for entry in entities
-        if entry.get("device_id") == device_id and entry["unique_id"].startswith(prefix)
-    }
-
-
-def expected_values(car: dict[str, Any], fuel_range: float | None) -> dict[str, tuple[str, Any]]:
-    """Description key -> (platform, value the state must have) from the simulator's truth."""
-    return {
-        "fuel_level": ("sensor", car["fuel_level"]),
-        "fuel_range": ("sensor", fuel_range),
-        "odometer": ("sensor", car["odometer_km"]),
-        "days_until_service": ("sensor", car["maintenance_days"]),
-        "distance_until_service": ("sensor", car["maintenance_km"]),
-        "active_alerts": ("sensor", len(car["active_alerts"])),
-        "alert": ("binary_sensor", "on" if car["active_alerts"] else "off"),
-        "location": ("device_tracker", (car["latitude"], car["longitude"])),
-    }
-
-
-def check_device_page(
-    ui: Session,
-    device_id: str,
-    entities: dict[str, str],
-    expected: dict[str, tuple[str, Any]],
-    alert_types: list[str],
-) -> None:
-    """Every expected entity has a row on the device page showing the truth."""
-    names = entity_names()
-    missing = [key for key in expected if key not in entities]
-    check(not missing, f"the car has no entity for {', '.join(missing)}")
-    ui.goto(f"/config/devices/device/{device_id}")
-    wanted = [entities[key] for key in expected]
-    ui.page.wait_for_function(
-        f"(ids) => {{ const rows = ({DEVICE_ROWS_JS})(); return ids.every((id) => id in rows); }}",
-        arg=wanted,
-    )
-    rows = ui.device_rows()
-    problems: list[str] = []
-    for key, (platform, value) in expected.items():
-        entity_id = entities[key]
-        state = ui.state(entity_id)
-        if state is None:
-            problems.append(f"{entity_id}: no state")
-            continue
-        problems.extend(_state_problems(key, entity_id, state, value, alert_types))
-        row = rows[entity_id]
-        shown = normalise(str(state["shown"]))
-        if shown not in normalise(row["text"]):
-            problems.append(f"{entity_id}: the page shows {row['text']!r}, not {shown!r}")
-        name = names.get((platform, key))
-        if name is None:
-            problems.append(f"en.json has no name for {platform}.{key}")
-        elif row["name"] != name:
-            problems.append(f"{entity_id}: named {row['name']!r} on the page, not {name!r}")
-    check(not problems, "the device page disagrees with the simulator:\n  " + "\n  ".join(problems))
-
-
-def _state_problems(
-    key: str, entity_id: str, state: dict[str, Any], value: Any, alert_types: list[str]
-) -> list[str]:
-    problems: list[str] = []
-    if key == "location":
-        attributes = state["attributes"]
-        position = (attributes.get("latitude"), attributes.get("longitude"))
-        if not all(same_number(a, b) for a, b in zip(position, value, strict=True)):
-            problems.append(f"{entity_id}: at {position}, the simulator says {value}")
-    elif key == "alert":
-        if state["state"] != value:
-            problems.append(f"{entity_id}: {state['state']}, expected {value}")
-    elif not same_number(state["state"], value):
-        problems.append(f"{entity_id}: {state['state']}, the simulator says {value}")
-    if key == "active_alerts":
-        shown = sorted(alert["type"] for alert in state["attributes"].get("alerts", []))
-        if shown != sorted(alert_types):
-            problems.append(f"{entity_id}: alerts {shown}, the simulator says {alert_types}")
-    return problems
 
 
 def raise_alerts(
@@ -562,7 +298,7 @@ def _run_steps(ui: Session, stack: Stack, sim: SimulatorClient, clock: Clock) ->
     with clock.step("Add integration: brand, simulator addresses, login pop-up, consent"):
         add_integration(ui, sim)
     with clock.step("Waiting for the config entry to load"):
-        wait_entry_loaded(ui, stack)
+        consumer_entry = wait_entry_loaded(ui, stack)
     vehicle_id, car = pick_car(sim.truth())
     device = car_device(ui, car["vin"])
     entities = car_entities(ui, device["id"], car["vin"])
@@ -588,7 +324,38 @@ def _run_steps(ui: Session, stack: Stack, sim: SimulatorClient, clock: Clock) ->
         ui.page.set_viewport_size(TALL_PAGE)
         ui.shot("device-page-alerts")
         ui.page.set_viewport_size(VIEWPORT)
+    with clock.step("Fleet entry: connection, credentials, certificate upload, fleet"):
+        fleet_id = fleet.add_fleet_entry(ui, sim)
+        fleet_entry = wait_until(
+            "the fleet's config entry to be loaded",
+            lambda: fleet.fleet_entry_loaded(ui, consumer_entry),
+            timeout_s=120,
+            services=tuple(stack.services),
+        )
+    with clock.step("A fleet car's device page against the simulator's fleet truth"):
+        fleet.check_fleet_car(ui, sim, fleet_id, fleet_entry)
+    _run_remote_steps(
+        ui, sim, clock, vehicle_id=vehicle_id, device_id=device["id"], lock=entities["doors"]
+    )
     stack.check_alive()
+
+
+def _run_remote_steps(
+    ui: Session, sim: SimulatorClient, clock: Clock, *, vehicle_id: str, device_id: str, lock: str
+) -> None:
+    """Unlock and lock from the lock's dialog; a command the car refuses; one the API refuses."""
+    dialog = remotes.LockDialog(ui, device_id, lock)
+    with clock.step("Doors: unlock from the lock's dialog (Unlocking, then Unlocked)"):
+        dialog.open()
+        remotes.command(dialog, sim, vehicle_id, lock=False)
+    with clock.step("Doors: lock from the lock's dialog (Locking, then Locked)"):
+        remotes.command(dialog, sim, vehicle_id, lock=True)
+        ui.shot("lock-dialog")
+    with clock.step(f"Doors: the car refuses an unlock ({remotes.REFUSED_CAUSE})"):
+        remotes.car_refuses(dialog, sim, vehicle_id)
+    with clock.step("Doors: the API refuses an unlock; its message in the toast"):
+        remotes.api_refuses(dialog, sim, vehicle_id)
+        ui.shot("lock-refused")
 
 
 def _run_realworld_steps(ui: Session, stack: Stack, sim: SimulatorClient, clock: Clock) -> None:
@@ -683,6 +450,12 @@ DOCS_SHOTS = {
     "config-flow": "config-flow.png",
     "device-page": "device-page.png",
     "map": "map.png",
+    "fleet-connection": "fleet-connection.png",
+    "fleet-credentials": "fleet-credentials.png",
+    "fleet-certificate": "fleet-certificate.png",
+    "fleet-pick": "fleet-pick.png",
+    "fleet-success": "fleet-success.png",
+    "fleet-device-page": "fleet-device-page.png",
 }
 
 
