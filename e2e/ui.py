@@ -52,10 +52,6 @@ FINISH_BUTTON = re.compile(r"^(Finish|Skip and finish)$")
 INTEGRATION_LABEL = re.compile(r"PSA Connected Car|psa_connected_car")
 
 HASS_JS = "document.querySelector('home-assistant')?.hass"
-NAVIGATE_JS = """(path) => {
-  history.pushState(null, '', path);
-  window.dispatchEvent(new CustomEvent('location-changed', {detail: {replace: false}}));
-}"""
 DEVICE_ROWS_JS = """() => {
   const deepText = (node) => {
     const parts = [];
@@ -169,18 +165,7 @@ class Session:
     # Home Assistant's frontend
 
     def goto(self, path: str) -> None:
-        """Open a frontend page and wait for the connection to Home Assistant.
-
-        Once the frontend runs, it navigates in the page as its own links do (no reload of
-        the whole app, which takes seconds); a dialog left open is closed first.
-        """
-        if self.page.url.startswith(self.ha_url) and self.page.evaluate(
-            f"() => !!{HASS_JS}?.connected"
-        ):
-            self.page.keyboard.press("Escape")
-            self.page.evaluate(NAVIGATE_JS, path)
-            self.page.wait_for_function("(p) => location.pathname === p", arg=path)
-            return
+        """Open a frontend page and wait for the connection to Home Assistant."""
         self.page.goto(f"{self.ha_url}{path}")
         self.wait_connected()
 
