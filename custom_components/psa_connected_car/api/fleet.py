@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping
+import dataclasses
 from dataclasses import dataclass
 import ssl
 from typing import Any
@@ -22,8 +23,10 @@ from .client import PsaClient
 from .errors import AuthenticationError, PsaError
 from .fleet_batch import BatchKind, BatchPage, parse_batch_page
 from .fleet_tls import certificate_refusal
+from .models import Monitor
+from .monitors import MonitorRequest
 from .paging import MAX_PAGES, PAGE_SIZE, collect_pages
-from .parsers import page_items, require_mapping
+from .parsers import page_items, parse_monitor, parse_monitors, require_mapping
 from .parsing import to_str
 from .rate_budget import RateBudget
 from .transport import TokenProvider, Transport
@@ -133,14 +136,49 @@ class FleetClient(PsaClient):
         """Every fleet of the partner (all pages)."""
         return await self._collect(self._transport.url("fleets"), parse_fleets, "fleets")
 
+    async def create_fleet_monitor(
+        self, monitor: MonitorRequest, target: str, headers: Mapping[str, str]
+    ) -> Monitor:
+        """A monitor over every car of the fleet, delivering to ``target`` with ``headers``."""
+        body = monitor.to_body()
+        body["subscribeParam"] = {
+            **body.get("subscribeParam", {}),
+            "callback": {
+                "webhook": {
+                    "name": monitor.label,
+                    "target": target,
+                    "attributes": [
+                        {"type": "Header", "key": key, "value": value}
+                        for key, value in headers.items()
+                    ],
+                }
+            },
+            "retryPolicy": {"policy": "Bounded", "retryNumber": 3, "retryDelay": 10},
+        }
+        answer = await self._transport.request(
+            "POST", self._fleet_url("monitors"), endpoint="fleet monitors", json_body=body
+        )
+        return dataclasses.replace(parse_monitor(answer), label=monitor.label)
+
+    async def list_fleet_monitors(self) -> list[Monitor]:
+        """The fleet's monitors (all pages)."""
+        return await self._collect(self._fleet_url("monitors"), parse_monitors, "fleet monitors")
+
+    async def delete_fleet_monitor(self, monitor_id: str) -> bool:
+        """Delete a monitor of the fleet; ``False`` when it was already gone."""
+        return await self._delete(self._fleet_url("monitors", monitor_id), "fleet monitor")
+
+    def _fleet_url(self, *segments: str) -> URL:
+        assert self.fleet_id is not None
+        return self._transport.url("fleets", self.fleet_id, *segments)
+
     async def get_batch(self, kind: BatchKind) -> BatchPage:
         """One batch read of the whole fleet (``/fleets/{fid}/status`` ...), every page.
 
         Items are grouped by the car they belong to (its id, else its VIN). An error
         answer is raised as it came: ``batch_gone`` tells whether to stop using it.
         """
-        assert self.fleet_id is not None
-        url = self._transport.url("fleets", self.fleet_id, kind.path)
+        url = self._fleet_url(kind.path)
         result = BatchPage(kind)
 
         async def fetch(page_url: URL) -> Mapping[str, Any]:
