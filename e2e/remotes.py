@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from playwright.sync_api import Error as PlaywrightError, Locator
+from playwright.sync_api import Error as PlaywrightError, Locator, Page
 
 from e2e.simulator_client import SimulatorClient
 from e2e.stack import E2eError
@@ -20,7 +20,9 @@ from e2e.ui import DOMAIN, HASS_JS, TRANSLATIONS, Session, check
 COMMAND_TIMEOUT_MS = 60_000
 """Press to confirmed state: the simulated car's 6 s plus one poll of the command (10 s)."""
 REFUSED_CAUSE = "VehicleInUse"
-"""Injected: the car refuses the command once it reaches it."""
+"""Injected: the car refuses the command once it reaches it..."""
+REFUSED_MESSAGE = "remote_failed_vehicle_in_use"
+"""... and the integration's translated error for that cause."""
 
 DEEP_FIND_JS = """(tag) => {
   let found = null;
@@ -114,11 +116,9 @@ def command(dialog: LockDialog, sim: SimulatorClient, vehicle_id: str, lock: boo
     )
 
 
-def car_refuses(dialog: LockDialog, sim: SimulatorClient, vehicle_id: str) -> None:
-    """The car refuses the unlock once it reaches it: the lock shows the car again, locked.
-
-    The API accepted the command, so the action itself succeeded; the outcome arrives later,
-    as the ``psa_connected_car_remote_result`` event with its cause.
+def car_refuses(dialog: LockDialog, sim: SimulatorClient, vehicle_id: str) -> str:
+    """The car refuses the unlock once it reaches it: the cause's translated message in a
+    toast, the ``psa_connected_car_remote_result`` event with the cause, the lock locked.
     """
     page = dialog.ui.page
     page.evaluate(
@@ -128,6 +128,7 @@ def car_refuses(dialog: LockDialog, sim: SimulatorClient, vehicle_id: str) -> No
             (event) => window.__psaResults.push(event.data), '{DOMAIN}_remote_result');
         }}"""
     )
+    expected = exception_message(REFUSED_MESSAGE)
     sim.remote_failure(vehicle_id, REFUSED_CAUSE)
     dialog.switch.click()
     dialog.wait_shown("Unlocking", timeout_ms=10_000)
@@ -139,8 +140,21 @@ def car_refuses(dialog: LockDialog, sim: SimulatorClient, vehicle_id: str) -> No
         results[0].get("result") == "failed" and results[0].get("cause") == REFUSED_CAUSE,
         f"expected one failed doors command caused by {REFUSED_CAUSE}, got {results}",
     )
+    wait_toast(page, expected, "the unlock the car refused")
     dialog.wait_shown("Locked", timeout_ms=30_000)
     check(sim.truth()[vehicle_id]["locked"] is True, "the refused unlock unlocked the car")
+    return expected
+
+
+def wait_toast(page: Page, expected: str, what: str, timeout_ms: int = 15_000) -> None:
+    """A toast (Home Assistant's message for a failed action) says ``expected``."""
+    try:
+        page.wait_for_function(
+            f"(m) => ({TOAST_TEXT_JS})().includes(m)", arg=expected, timeout=timeout_ms
+        )
+    except PlaywrightError as err:
+        shown = page.evaluate(TOAST_TEXT_JS)
+        raise E2eError(f"after {what}, no toast saying {expected!r} (shown: {shown!r})") from err
 
 
 def api_refuses(dialog: LockDialog, sim: SimulatorClient, vehicle_id: str) -> str:
@@ -148,14 +162,7 @@ def api_refuses(dialog: LockDialog, sim: SimulatorClient, vehicle_id: str) -> st
     expected = exception_message("remote_missing_rights")
     sim.fault({"kind": "error", "status": 403, "endpoint": "sendRemoteToVhl", "count": 1})
     dialog.switch.click()
-    page = dialog.ui.page
-    try:
-        page.wait_for_function(
-            f"(m) => ({TOAST_TEXT_JS})().includes(m)", arg=expected, timeout=15_000
-        )
-    except PlaywrightError as err:
-        shown = page.evaluate(TOAST_TEXT_JS)
-        raise E2eError(f"no toast saying {expected!r} (shown: {shown!r})") from err
+    wait_toast(dialog.ui.page, expected, "an unlock the API refused")
     dialog.wait_shown("Locked", timeout_ms=10_000)
     check(sim.truth()[vehicle_id]["locked"] is True, "the refused unlock unlocked the car")
     return expected
