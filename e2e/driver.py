@@ -1,10 +1,13 @@
-"""End-to-end test in a real browser: onboarding, credentials, config flow, device page, alerts.
+"""End-to-end test in a real browser: config flows, device pages, alerts, fleet, commands.
 
 Starts the simulator and Home Assistant (e2e/stack.py), then drives Debian's chromium with
 Playwright exactly as a person would: Home Assistant's onboarding, the application credentials
 dialog, "Add integration" with the advanced server addresses pointing at the simulator, the
 simulator's login page in the pop-up, and back. It then compares what the car's device page shows
-with the simulator's truth, raises alerts in the simulator and waits for them to appear.
+with the simulator's truth, raises alerts in the simulator and waits for them to appear, adds
+a fleet entry (certificate upload included, e2e/fleet.py) and compares a fleet car with the
+fleet's truth, and last unlocks and locks the car from the lock's dialog and sees refused
+commands (e2e/remotes.py). The ``realworld`` scenario runs e2e/realworld.py instead.
 
 Usage (scripts/e2e does the installing first): .venv-dev/bin/python -m e2e [--help]
 """
@@ -12,518 +15,38 @@ Usage (scripts/e2e does the installing first): .venv-dev/bin/python -m e2e [--he
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
-from contextlib import contextmanager
-import json
-import math
-import os
 from pathlib import Path
-import re
 import shutil
 import signal
 import sys
 import tempfile
-import time
-from typing import Any, NoReturn
+from typing import NoReturn
 
-from playwright.sync_api import (
-    BrowserContext,
-    Error as PlaywrightError,
-    Locator,
-    Page,
-    ViewportSize,
-    sync_playwright,
-)
+from playwright.sync_api import Error as PlaywrightError, sync_playwright
 
-from e2e.simulator_client import (
-    DEMO_PASSWORD,
-    DEMO_USER,
-    PARTNER_CLIENT_ID,
-    PARTNER_CLIENT_SECRET,
-    SimulatorClient,
-)
+from e2e import fleet, realworld, remotes
+from e2e.device import car_device, car_entities, check_device_page, expected_values, pick_car
+from e2e.simulator_client import SimulatorClient
 from e2e.stack import ROOT, E2eError, Stack, wait_until
-
-DOMAIN = "psa_connected_car"
-CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
-"""Debian's chromium by default; E2E_CHROMIUM points at another Chromium or Chrome binary."""
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
-TALL_DIALOG: ViewportSize = {"width": 1280, "height": 1500}
-TALL_PAGE: ViewportSize = {"width": 1280, "height": 1150}
-ACTION_TIMEOUT_MS = 30_000
-NAVIGATION_TIMEOUT_MS = 60_000
-HA_USER = ("Demo", "demo", "demo-password")  # name, username, password
-HOME_COUNTRY = "France"
-DOCS_IMAGES = ROOT / "docs" / "images"
-TRANSLATIONS = ROOT / "custom_components" / DOMAIN / "translations" / "en.json"
-
-# Alerts raised during the test. FuelLevelLow is not used: the simulator ends it by itself
-# while the tank is above 10 %.
-NEW_ALERTS = (("OilLevelLow", "Warning"), ("EngineOilPressureFailure", "Critical"))
-
-FINISH_BUTTON = re.compile(r"^(Finish|Skip and finish)$")
-INTEGRATION_LABEL = re.compile(r"PSA Connected Car|psa_connected_car")
-
-HASS_JS = "document.querySelector('home-assistant')?.hass"
-DEVICE_ROWS_JS = """() => {
-  const deepText = (node) => {
-    const parts = [];
-    const walk = (n) => {
-      if (n.nodeType === 3) parts.push(n.textContent);
-      if (n.shadowRoot) walk(n.shadowRoot);
-      for (const child of n.childNodes) walk(child);
-    };
-    walk(node);
-    return parts.join(' ').replace(/\\s+/g, ' ').trim();
-  };
-  const rows = {};
-  const walk = (n) => {
-    if (n.nodeType === 1 && /^HUI-.*-ENTITY-ROW$/.test(n.tagName)) {
-      const config = n._config || n.config;
-      if (config && config.entity) {
-        rows[config.entity] = {name: config.name ?? null, text: deepText(n)};
-      }
-    }
-    if (n.shadowRoot) walk(n.shadowRoot);
-    for (const child of n.children) walk(child);
-  };
-  walk(document.body);
-  return rows;
-}"""
-
-
-# -- small helpers ---------------------------------------------------------------------------
-
-
-class Clock:
-    """Prints each step with the seconds elapsed since the start."""
-
-    def __init__(self) -> None:
-        self.start = time.monotonic()
-
-    def elapsed(self) -> float:
-        return time.monotonic() - self.start
-
-    @contextmanager
-    def step(self, title: str) -> Iterator[None]:
-        began = time.monotonic()
-        print(f"[{self.elapsed():6.1f}s] {title} ...", flush=True)  # noqa: T201
-        yield
-        print(f"[{self.elapsed():6.1f}s]   done in {time.monotonic() - began:.1f} s", flush=True)  # noqa: T201
-
-
-def normalise(text: str) -> str:
-    """Collapse the frontend's non-breaking and narrow spaces so texts compare."""
-    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
-
-
-def same_number(actual: Any, expected: Any) -> bool:
-    """Numbers equal to the display's precision (states are strings, truth floats)."""
-    try:
-        return math.isclose(float(actual), float(expected), rel_tol=1e-9, abs_tol=1e-6)
-    except TypeError, ValueError:
-        return False
-
-
-def check(condition: bool, message: str) -> None:
-    """Fail the test with ``message`` unless ``condition`` holds."""
-    if not condition:
-        raise E2eError(message)
-
-
-def entity_names() -> dict[tuple[str, str], str]:
-    """(platform, translation key) -> English entity name, from the integration's en.json."""
-    strings = json.loads(TRANSLATIONS.read_text(encoding="utf-8"))
-    names: dict[tuple[str, str], str] = {}
-    for platform, entries in strings.get("entity", {}).items():
-        for key, entry in entries.items():
-            if "name" in entry:
-                names[(platform, key)] = entry["name"]
-    return names
-
-
-# -- the browser session -----------------------------------------------------------------------
-
-
-class Session:
-    """One browser page on Home Assistant, with the helpers the steps share."""
-
-    def __init__(self, context: BrowserContext, ha_url: str, artifacts: Path) -> None:
-        self.context = context
-        self.ha_url = ha_url
-        self.artifacts = artifacts
-        self.page = context.pages[0] if context.pages else context.new_page()
-        self.page.set_default_timeout(ACTION_TIMEOUT_MS)
-        self.page.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
-        self.shots: dict[str, Path] = {}
-
-    # screenshots
-
-    def shot(self, name: str, target: Page | Locator | None = None) -> Path:
-        """Save a screenshot to the artifacts folder (a locator: just that element)."""
-        path = self.artifacts / f"{len(self.shots) + 1:02d}-{name}.png"
-        (target or self.page).screenshot(path=path, animations="disabled")
-        self.shots[name] = path
-        return path
-
-    def dialog_shot(self, name: str, host: str) -> Path:
-        """Screenshot of a dialog's panel (the element with part "dialog" inside ``host``)."""
-        panel = self.page.locator(f"{host} [part~=dialog]").first
-        try:
-            panel.wait_for(state="visible", timeout=5_000)
-        except PlaywrightError:
-            return self.shot(name)
-        return self.shot(name, panel)
-
-    # Home Assistant's frontend
-
-    def goto(self, path: str) -> None:
-        """Open a frontend page and wait for the connection to Home Assistant."""
-        self.page.goto(f"{self.ha_url}{path}")
-        self.wait_connected()
-
-    def wait_connected(self) -> None:
-        self.page.wait_for_function(f"() => !!{HASS_JS}?.connected", timeout=NAVIGATION_TIMEOUT_MS)
-
-    def ws(self, message: dict[str, Any]) -> Any:
-        """A websocket command as the logged-in user."""
-        return self.page.evaluate(f"(m) => {HASS_JS}.callWS(m)", message)
-
-    def state(self, entity_id: str) -> dict[str, Any] | None:
-        """State, attributes and the text the frontend shows for it."""
-        result: dict[str, Any] | None = self.page.evaluate(
-            f"""(id) => {{
-              const hass = {HASS_JS};
-              const s = hass.states[id];
-              return s ? {{state: s.state, attributes: s.attributes,
-                          shown: hass.formatEntityState(s)}} : null;
-            }}""",
-            entity_id,
-        )
-        return result
-
-    def device_rows(self) -> dict[str, dict[str, Any]]:
-        rows: dict[str, dict[str, Any]] = self.page.evaluate(DEVICE_ROWS_JS)
-        return rows
-
-
-# -- the steps -------------------------------------------------------------------------------
-
-
-def onboard(ui: Session) -> None:
-    """Create the owner, keep the default location, pick the country, finish."""
-    page = ui.page
-    page.goto(f"{ui.ha_url}/")
-    page.get_by_role("button", name="Create my smart home").click()
-    name, username, password = HA_USER
-    page.locator("input[name=name]").fill(name)
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(password)
-    page.locator("input[name=password_confirm]").fill(password)
-    page.get_by_role("button", name="Create account").click()
-    page.get_by_text("Home location").wait_for()
-    page.get_by_role("button", name="Next").click()
-    page.get_by_text("We would like to know the country").wait_for()
-    page.locator("ha-country-picker #trigger").click()
-    page.locator("ha-country-picker ha-input-search input").fill(HOME_COUNTRY)
-    page.locator("ha-combo-box-item", has_text=HOME_COUNTRY).first.click()
-    page.get_by_role("button", name="Next").click()
-    page.get_by_text("Help us help you").wait_for()
-    page.get_by_role("button", name="Next").click()
-    page.get_by_role("button", name="Finish").click()
-    page.wait_for_url(lambda url: "onboarding" not in url, timeout=NAVIGATION_TIMEOUT_MS)
-    ui.wait_connected()
-    ui.shot("home-after-onboarding")
-
-
-def add_application_credentials(ui: Session) -> None:
-    """Settings → Application credentials → add the simulator's partner client."""
-    ui.goto("/config/application_credentials")
-    page = ui.page
-    page.get_by_role("button", name="Add application credential").click()
-    dialog = page.locator("dialog-add-application-credential")
-    dialog.locator("ha-generic-picker #trigger").click()
-    dialog.locator("ha-generic-picker ha-input-search input").fill("PSA")
-    # The list may show the domain until the integration's name has loaded: prefer the name
-    # (the screenshot is in the documentation), accept the domain.
-    by_name = dialog.locator("ha-combo-box-item", has_text="PSA Connected Car").first
-    try:
-        by_name.wait_for(timeout=10_000)
-    except PlaywrightError:
-        dialog.locator("ha-combo-box-item", has_text=INTEGRATION_LABEL).first.click()
-    else:
-        by_name.click()
-    dialog.get_by_text("Stellantis partner program").wait_for()
-    dialog.locator("input[name=name]").fill("Simulator partner application")
-    dialog.locator("input[name=clientId]").fill(PARTNER_CLIENT_ID)
-    dialog.locator("input[name=clientSecret]").fill(PARTNER_CLIENT_SECRET)
-    ui.dialog_shot("application-credentials", "dialog-add-application-credential")
-    dialog.get_by_role("button", name="Add", exact=True).click()
-    page.locator("ha-config-application-credentials").get_by_text(PARTNER_CLIENT_ID).wait_for()
-
-
-def add_integration(ui: Session, sim: SimulatorClient) -> None:
-    """Add integration → PSA Connected Car → the simulator's login in the pop-up → success."""
-    ui.goto("/config/integrations/dashboard")
-    page = ui.page
-    page.get_by_role("button", name="Add integration").click()
-    picker = page.locator("dialog-add-integration")
-    picker.locator("ha-input-search input").fill("PSA Connected")
-    picker.locator("ha-integration-list-item", has_text="PSA Connected Car").first.click()
-
-    flow = page.locator("dialog-data-entry-flow")
-    flow.get_by_text("Connect your car account").wait_for()
-    flow.get_by_text("Peugeot", exact=True).wait_for()
-    # Brand-app credentials are the default; the simulator's partner client is used here.
-    flow.get_by_text("Partner application (Stellantis partner program)").click()
-    flow.get_by_text("Advanced: server addresses").click()
-    flow.locator("input[name=api_base]").fill(sim.api_base)
-    flow.locator("input[name=idp_base]").fill(sim.idp_base)
-    page.set_viewport_size(TALL_DIALOG)
-    try:
-        ui.dialog_shot("config-flow", "dialog-data-entry-flow")
-    finally:
-        page.set_viewport_size(VIEWPORT)
-    flow.get_by_role("button", name="Submit").click()
-
-    flow.get_by_text("Partner client certificate").wait_for()
-    ui.dialog_shot("config-flow-certificate", "dialog-data-entry-flow")
-    flow.get_by_role("button", name="Submit").click()
-
-    open_website = flow.get_by_role("link", name="Open website")
-    open_website.wait_for()
-    with ui.context.expect_page(timeout=ACTION_TIMEOUT_MS) as popup_info:
-        open_website.click()
-    login = popup_info.value
-    login.set_default_timeout(ACTION_TIMEOUT_MS)
-    login.locator("#username").wait_for()
-    check(
-        login.url.startswith(sim.idp_base),
-        f"the pop-up opened {login.url}, not the simulator's login page",
-    )
-    login.locator("#username").fill(DEMO_USER)
-    login.locator("#password").fill(DEMO_PASSWORD)
-    ui.shot("simulator-login", login)
-    with login.expect_event("close", timeout=ACTION_TIMEOUT_MS):
-        login.locator("button[value=allow]").click()
-
-    # The last step says "Success", or "Name and assign" when the cars' devices already exist.
-    flow.locator("step-flow-create-entry").wait_for()
-    ui.dialog_shot("config-flow-success", "dialog-data-entry-flow")
-    flow.get_by_role("button", name=FINISH_BUTTON).click()
-    flow.locator("step-flow-create-entry").wait_for(state="detached")
-
-
-def wait_entry_loaded(ui: Session, stack: Stack) -> str:
-    """The config entry reaches ``loaded`` (a first setup may be retried once)."""
-
-    def probe() -> str | None:
-        entries = ui.ws({"type": "config_entries/get", "domain": DOMAIN})
-        if len(entries) != 1:
-            return None
-        return str(entries[0]["entry_id"]) if entries[0]["state"] == "loaded" else None
-
-    return wait_until(
-        "the config entry to be loaded", probe, timeout_s=120, services=tuple(stack.services)
-    )
-
-
-def pick_car(truth: dict[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
-    """The demo account's first combustion car: fuel, range, service and alerts all exist."""
-    for vehicle_id, car in truth.items():
-        if car["owner"] == DEMO_USER and car["motorization"] == "Thermic":
-            return vehicle_id, car
-    raise E2eError("the simulator's demo account has no combustion car (use --vehicles 3 or more)")
-
-
-def car_device(ui: Session, vin: str) -> dict[str, Any]:
-    devices = ui.ws({"type": "config/device_registry/list"})
-    for device in devices:
-        if [DOMAIN, vin] in device["identifiers"]:
-            result: dict[str, Any] = device
-            return result
-    raise E2eError(f"no device for the car {vin} in Home Assistant's device registry")
-
-
-def car_entities(ui: Session, device_id: str, vin: str) -> dict[str, str]:
-    """Description key -> entity id, for the car's entities."""
-    entities = ui.ws({"type": "config/entity_registry/list"})
-    prefix = f"{vin}_"
-    return {
-        entry["unique_id"].removeprefix(prefix): entry["entity_id"]
-        for entry in entities
-        if entry.get("device_id") == device_id and entry["unique_id"].startswith(prefix)
-    }
-
-
-def expected_values(car: dict[str, Any], fuel_range: float | None) -> dict[str, tuple[str, Any]]:
-    """Description key -> (platform, value the state must have) from the simulator's truth."""
-    return {
-        "fuel_level": ("sensor", car["fuel_level"]),
-        "fuel_range": ("sensor", fuel_range),
-        "odometer": ("sensor", car["odometer_km"]),
-        "days_until_service": ("sensor", car["maintenance_days"]),
-        "distance_until_service": ("sensor", car["maintenance_km"]),
-        "active_alerts": ("sensor", len(car["active_alerts"])),
-        "alert": ("binary_sensor", "on" if car["active_alerts"] else "off"),
-        "location": ("device_tracker", (car["latitude"], car["longitude"])),
-    }
-
-
-def check_device_page(
-    ui: Session,
-    device_id: str,
-    entities: dict[str, str],
-    expected: dict[str, tuple[str, Any]],
-    alert_types: list[str],
-) -> None:
-    """Every expected entity has a row on the device page showing the truth."""
-    names = entity_names()
-    missing = [key for key in expected if key not in entities]
-    check(not missing, f"the car has no entity for {', '.join(missing)}")
-    ui.goto(f"/config/devices/device/{device_id}")
-    wanted = [entities[key] for key in expected]
-    ui.page.wait_for_function(
-        f"(ids) => {{ const rows = ({DEVICE_ROWS_JS})(); return ids.every((id) => id in rows); }}",
-        arg=wanted,
-    )
-    rows = ui.device_rows()
-    problems: list[str] = []
-    for key, (platform, value) in expected.items():
-        entity_id = entities[key]
-        state = ui.state(entity_id)
-        if state is None:
-            problems.append(f"{entity_id}: no state")
-            continue
-        problems.extend(_state_problems(key, entity_id, state, value, alert_types))
-        row = rows[entity_id]
-        shown = normalise(str(state["shown"]))
-        if shown not in normalise(row["text"]):
-            problems.append(f"{entity_id}: the page shows {row['text']!r}, not {shown!r}")
-        name = names.get((platform, key))
-        if name is None:
-            problems.append(f"en.json has no name for {platform}.{key}")
-        elif row["name"] != name:
-            problems.append(f"{entity_id}: named {row['name']!r} on the page, not {name!r}")
-    check(not problems, "the device page disagrees with the simulator:\n  " + "\n  ".join(problems))
-
-
-def _state_problems(
-    key: str, entity_id: str, state: dict[str, Any], value: Any, alert_types: list[str]
-) -> list[str]:
-    problems: list[str] = []
-    if key == "location":
-        attributes = state["attributes"]
-        position = (attributes.get("latitude"), attributes.get("longitude"))
-        if not all(same_number(a, b) for a, b in zip(position, value, strict=True)):
-            problems.append(f"{entity_id}: at {position}, the simulator says {value}")
-    elif key == "alert":
-        if state["state"] != value:
-            problems.append(f"{entity_id}: {state['state']}, expected {value}")
-    elif not same_number(state["state"], value):
-        problems.append(f"{entity_id}: {state['state']}, the simulator says {value}")
-    if key == "active_alerts":
-        shown = sorted(alert["type"] for alert in state["attributes"].get("alerts", []))
-        if shown != sorted(alert_types):
-            problems.append(f"{entity_id}: alerts {shown}, the simulator says {alert_types}")
-    return problems
-
-
-def raise_alerts(
-    ui: Session,
-    sim: SimulatorClient,
-    vehicle_id: str,
-    device_id: str,
-    entities: dict[str, str],
-) -> dict[str, Any]:
-    """Raise alerts in the simulator, refresh, and wait for states and events; returns truth."""
-    ui.page.evaluate(
-        f"""async () => {{
-          window.__psaEvents = [];
-          window.__psaUnsubscribe = await {HASS_JS}.connection.subscribeEvents(
-            (event) => window.__psaEvents.push(event.data), '{DOMAIN}_alert');
-        }}"""
-    )
-    counter = ui.state(entities["active_alerts"])
-    if counter is None:
-        raise E2eError(f"{entities['active_alerts']} has no state")
-    before = int(float(counter["state"]))
-    for alert_type, severity in NEW_ALERTS:
-        sim.raise_alert(vehicle_id, alert_type, severity)
-    truth = sim.truth()[vehicle_id]
-    truth_types = {alert["type"] for alert in truth["active_alerts"]}
-    check(
-        all(alert_type in truth_types for alert_type, _ in NEW_ALERTS),
-        f"the simulator did not keep the alerts it was asked to raise: {sorted(truth_types)}",
-    )
-    # Ask for a refresh now instead of waiting up to five minutes for the parked interval.
-    ui.page.evaluate(
-        f"(id) => {HASS_JS}.callService('homeassistant', 'update_entity', {{entity_id: id}})",
-        entities["active_alerts"],
-    )
-    want = before + len(NEW_ALERTS)
-    ui.page.wait_for_function(
-        f"(a) => {HASS_JS}.states[a.id]?.state === a.want",
-        arg={"id": entities["active_alerts"], "want": str(want)},
-        timeout=90_000,
-    )
-    ui.page.wait_for_function(
-        "(n) => (window.__psaEvents || []).filter((e) => e.state === 'raised').length >= n",
-        arg=len(NEW_ALERTS),
-        timeout=30_000,
-    )
-    events = ui.page.evaluate("() => window.__psaEvents")
-    for alert_type, severity in NEW_ALERTS:
-        matching = [
-            event
-            for event in events
-            if event.get("type") == alert_type
-            and event.get("severity") == severity
-            and event.get("state") == "raised"
-            and event.get("device_id") == device_id
-            and event.get("vehicle_id") == vehicle_id
-        ]
-        check(
-            len(matching) == 1,
-            f"expected one {DOMAIN}_alert event for {alert_type} ({severity}) on this car, "
-            f"got: {events}",
-        )
-    critical = ui.state(entities["critical_alert"]) if "critical_alert" in entities else None
-    check(
-        critical is not None and critical["state"] == "on",
-        f"the critical alert binary sensor is {critical and critical['state']}, expected on",
-    )
-    return truth
-
-
-def show_map(ui: Session, tracker: str) -> None:
-    """The Map dashboard puts a marker on the car (and lists it when it shows its panel)."""
-    ui.goto("/map")
-    # The dashboard usually opens a People/Devices/Zones panel on People; cars are devices.
-    devices_tab = ui.page.locator("button[role=tab][data-tab=devices]")
-    try:
-        devices_tab.wait_for(timeout=15_000)
-    except PlaywrightError:
-        pass
-    else:
-        devices_tab.click()
-        ui.page.locator(f'[data-entity-id="{tracker}"]').first.wait_for()
-    ui.page.locator(f'ha-entity-marker[entity-id="{tracker}"]').wait_for()
-    # Drawn once the map has initialised (its zoom buttons appear with it).
-    ui.page.get_by_role("button", name="Zoom in").first.wait_for()
-    ui.shot("map")
-
-
-# -- main ------------------------------------------------------------------------------------
+from e2e.steps import (
+    add_application_credentials,
+    add_integration,
+    onboard,
+    raise_alerts,
+    show_map,
+    wait_entry_loaded,
+)
+from e2e.ui import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DOCS_IMAGES,
+    DOMAIN,
+    NEW_ALERTS,
+    TALL_PAGE,
+    VIEWPORT,
+    Clock,
+    Session,
+)
 
 
 def run(stack: Stack, clock: Clock, artifacts: Path) -> dict[str, Path]:
@@ -544,7 +67,7 @@ def run(stack: Stack, clock: Clock, artifacts: Path) -> dict[str, Path]:
         )
         ui = Session(context, stack.ha_url, artifacts)
         try:
-            steps = _run_realworld_steps if stack.scenario == "realworld" else _run_steps
+            steps = realworld.run_realworld_steps if stack.scenario == "realworld" else _run_steps
             steps(ui, stack, sim, clock)
         except BaseException:
             _failure_shots(ui)
@@ -562,7 +85,7 @@ def _run_steps(ui: Session, stack: Stack, sim: SimulatorClient, clock: Clock) ->
     with clock.step("Add integration: brand, simulator addresses, login pop-up, consent"):
         add_integration(ui, sim)
     with clock.step("Waiting for the config entry to load"):
-        wait_entry_loaded(ui, stack)
+        consumer_entry = wait_entry_loaded(ui, stack)
     vehicle_id, car = pick_car(sim.truth())
     device = car_device(ui, car["vin"])
     entities = car_entities(ui, device["id"], car["vin"])
@@ -588,86 +111,38 @@ def _run_steps(ui: Session, stack: Stack, sim: SimulatorClient, clock: Clock) ->
         ui.page.set_viewport_size(TALL_PAGE)
         ui.shot("device-page-alerts")
         ui.page.set_viewport_size(VIEWPORT)
-    stack.check_alive()
-
-
-def _run_realworld_steps(ui: Session, stack: Stack, sim: SimulatorClient, clock: Clock) -> None:
-    """The ``realworld`` scenario: the shapes real cars send, as Home Assistant shows them."""
-    with clock.step("Onboarding, credentials, integration (realworld scenario)"):
-        onboard(ui)
-        add_application_credentials(ui)
-        add_integration(ui, sim)
-        wait_entry_loaded(ui, stack)
-    truth = sim.truth()
-    cars = {
-        car["motorization"]: car
-        for car in truth.values()
-        if car["owner"] == DEMO_USER and car["motorization"] in REALWORLD_CARS
-    }
-    check(set(cars) == set(REALWORLD_CARS), f"the realworld scenario has no {REALWORLD_CARS}")
-    with clock.step("Thermic car: the odometer read from 'timed.odometer', on its device page"):
-        thermic = car_device(ui, cars["Thermic"]["vin"])
-        entities = car_entities(ui, thermic["id"], cars["Thermic"]["vin"])
-        expected = {
-            "odometer": ("sensor", cars["Thermic"]["odometer_km"]),
-            "fuel_level": ("sensor", cars["Thermic"]["fuel_level"]),
-        }
-        check_device_page(ui, thermic["id"], entities, expected, [])
-    with clock.step("Electric car: no fuel gauge, battery level, model from the label"):
-        _check_electric(ui, cars["Electric"])
-    with clock.step("Hybrid car in privacy mode: no position although the answer carries one"):
-        hybrid = car_device(ui, cars["Hybrid"]["vin"])
-        tracker = car_entities(ui, hybrid["id"], cars["Hybrid"]["vin"]).get("location")
-        check(tracker is not None, "the hybrid car has no tracker")
-        state = ui.state(str(tracker))
-        check(state is not None, f"{tracker} has no state")
-        assert state is not None
-        attributes = state["attributes"]
-        check(
-            "latitude" not in attributes and "longitude" not in attributes,
-            f"{tracker} shows a position under privacy mode: {attributes}",
+    with clock.step("Fleet entry: connection, credentials, certificate upload, fleet"):
+        fleet_id = fleet.add_fleet_entry(ui, sim)
+        fleet_entry = wait_until(
+            "the fleet's config entry to be loaded",
+            lambda: fleet.fleet_entry_loaded(ui, consumer_entry),
+            timeout_s=120,
+            services=tuple(stack.services),
         )
+    with clock.step("A fleet car's device page against the simulator's fleet truth"):
+        fleet.check_fleet_car(ui, sim, fleet_id, fleet_entry)
+    _run_remote_steps(
+        ui, sim, clock, vehicle_id=vehicle_id, device_id=device["id"], lock=entities["doors"]
+    )
     stack.check_alive()
 
 
-REALWORLD_CARS = ("Thermic", "Electric", "Hybrid")
-
-
-def _check_electric(ui: Session, car: dict[str, Any]) -> None:
-    device = car_device(ui, car["vin"])
-    check(
-        device["model"] == car["label"],
-        f"the electric car's model is {device['model']!r}, not its label {car['label']!r}",
-    )
-    entities = car_entities(ui, device["id"], car["vin"])
-    fuel = sorted(key for key in ("fuel_level", "fuel_range", "total_range") if key in entities)
-    check(not fuel, f"the electric car has fuel entities: {fuel}")
-    # The car charges and uploads every few minutes: its level is checked for sense, not
-    # against a truth that may have moved on since Home Assistant read it.
-    battery = entities.get("battery_level")
-    state = ui.state(battery) if battery is not None else None
-    check(state is not None, "the electric car has no battery level")
-    assert state is not None
-    check(
-        _is_number(state["state"]) and 0 <= float(state["state"]) <= 100,
-        f"{battery}: {state['state']} is no battery level",
-    )
-    ui.goto(f"/config/devices/device/{device['id']}")
-    ui.page.wait_for_function(
-        f"(id) => id in ({DEVICE_ROWS_JS})()",
-        arg=battery,
-    )
-    ui.page.set_viewport_size(TALL_PAGE)
-    ui.shot("realworld-electric-device-page")
-    ui.page.set_viewport_size(VIEWPORT)
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+def _run_remote_steps(
+    ui: Session, sim: SimulatorClient, clock: Clock, *, vehicle_id: str, device_id: str, lock: str
+) -> None:
+    """Unlock and lock from the lock's dialog; a command the car refuses; one the API refuses."""
+    dialog = remotes.LockDialog(ui, device_id, lock)
+    with clock.step("Doors: unlock from the lock's dialog (Unlocking, then Unlocked)"):
+        dialog.open()
+        remotes.command(dialog, sim, vehicle_id, lock=False)
+    with clock.step("Doors: lock from the lock's dialog (Locking, then Locked)"):
+        remotes.command(dialog, sim, vehicle_id, lock=True)
+        ui.shot("lock-dialog")
+    with clock.step(f"Doors: the car refuses an unlock ({remotes.REFUSED_CAUSE})"):
+        remotes.car_refuses(dialog, sim, vehicle_id)
+    with clock.step("Doors: the API refuses an unlock; its message in the toast"):
+        remotes.api_refuses(dialog, sim, vehicle_id)
+        ui.shot("lock-refused")
 
 
 def _failure_shots(ui: Session) -> None:
@@ -683,6 +158,12 @@ DOCS_SHOTS = {
     "config-flow": "config-flow.png",
     "device-page": "device-page.png",
     "map": "map.png",
+    "fleet-connection": "fleet-connection.png",
+    "fleet-credentials": "fleet-credentials.png",
+    "fleet-certificate": "fleet-certificate.png",
+    "fleet-pick": "fleet-pick.png",
+    "fleet-success": "fleet-success.png",
+    "fleet-device-page": "fleet-device-page.png",
 }
 
 

@@ -64,6 +64,33 @@ class SimulatorClient:
         )
         return str(answer["id"])
 
+    def remote_failure(self, vehicle_id: str, cause: str, count: int = 1) -> None:
+        """The car's next ``count`` commands fail with ``cause`` once they reach it."""
+        http_json(
+            f"{self.url}/_sim/vehicles/{vehicle_id}/remote_failure",
+            method="POST",
+            body={"cause": cause, "count": count},
+        )
+
+    def fault(self, spec: dict[str, Any]) -> None:
+        """Inject an API fault (``/_sim/faults``), e.g. a refused POST."""
+        http_json(f"{self.url}/_sim/faults", method="POST", body=spec)
+
+    def fleet_api(self) -> dict[str, Any]:
+        """The fleet (B2B v3) API: base URL, Basic user and password, client id, CA, fleets."""
+        result: dict[str, Any] = http_json(f"{self.url}/_sim/b2b")
+        return result
+
+    def fleet_client_credential(self) -> dict[str, str]:
+        """The client certificate and key (PEM) the fleet API accepts."""
+        result: dict[str, str] = http_json(f"{self.url}/_sim/b2b/client")
+        return result
+
+    def fleet_truth(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """Fleet id -> vehicle id -> what a correct client shows."""
+        result: dict[str, dict[str, dict[str, Any]]] = http_json(f"{self.url}/_sim/b2b/truth")
+        return result
+
     def status(self, vehicle_id: str) -> dict[str, Any]:
         """The car's status document, read through the API with a client of our own."""
         token = self._token or self._login()
