@@ -20,7 +20,7 @@ from typing import Any
 from homeassistant.components.lock import LockState
 import pytest
 
-from .commands import Outcome, Press, charge, lock, press_and_follow, remote_delay_s
+from .commands import Outcome, next_press, press_and_follow, remote_delay_s
 from .env import BenchEnv
 from .harness import Harness, bench_config, open_stack
 from .results import say, write_part
@@ -30,15 +30,8 @@ GAP_S = 60.0
 SLEEP_EVERY = 5
 TARGET_REQUESTS = 3
 TARGET_OURS_S = 1.0
-
-
-def _next_press(h: Harness, index: int) -> Press:
-    thermic, electric, hybrid = h.cars[:3]
-    truth = h.host.call(h.sim.truth)
-    if index % 4 == 3:
-        return charge(electric, on=not truth[electric]["charging"])
-    car = (thermic, hybrid, electric)[index % 3]
-    return lock(car, locked=not truth[car]["locked"])
+PUSHED_PRESSES = 50
+POLLED_PRESSES = int(os.environ.get("BENCH_POLLED_PRESSES") or 20)
 
 
 def _summary(values: list[float], scale: float = 1.0) -> dict[str, float | int | None]:
@@ -68,7 +61,7 @@ async def _run(h: Harness, presses: int) -> dict[str, Any]:
     mismatches = 0
     for index in range(presses):
         await h.run_until(h.vt.monotonic() + GAP_S)
-        press = _next_press(h, index)
+        press = next_press(h, index)
         if index % SLEEP_EVERY == SLEEP_EVERY - 1:
             h.host.call(h.sim.world.sleep, press.vehicle_id)
         delay = remote_delay_s(h, press.vehicle_id)
@@ -111,7 +104,7 @@ async def _run(h: Harness, presses: int) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize(("push", "presses"), [(True, 50), (False, int(os.environ.get("BENCH_POLLED_PRESSES") or 20))])
+@pytest.mark.parametrize(("push", "presses"), [(True, PUSHED_PRESSES), (False, POLLED_PRESSES)])
 async def test_commands(bench_env: BenchEnv, push: bool, presses: int) -> None:
     """``presses`` commands, with push or polling every 10 s."""
     wall = time.perf_counter()

@@ -58,6 +58,18 @@ def charge(vehicle_id: str, *, on: bool) -> Press:
     )
 
 
+def next_press(h: Harness, index: int) -> Press:
+    """The ``index``-th press of a run: doors of each car in turn (to the other state), and
+    every fourth press the first electric car's charging (stopped when on, started when off).
+    """
+    truth = h.host.call(h.sim.truth)
+    electric = next(car for car in h.cars if h.vehicles[car].motorization == "Electric")
+    if index % 4 == 3:
+        return charge(electric, on=not truth[electric]["charging"])
+    car = h.cars[index % len(h.cars)]
+    return lock(car, locked=not truth[car]["locked"])
+
+
 @dataclass
 class Outcome:
     """How one press ended."""
