@@ -17,7 +17,7 @@ import os
 import time
 from typing import Any
 
-from homeassistant.components.lock import LockState
+from homeassistant.components.lock.const import LockState
 import pytest
 
 from .commands import Outcome, next_press, press_and_follow, remote_delay_s

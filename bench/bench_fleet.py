@@ -1,0 +1,153 @@
+"""6. A business fleet (issue 17): 500 cars on one fleet entry, the limit at 120 / 60 s.
+
+The fleet entry is made through the config flow (``bench.fleet_stack``). After a 10-minute
+warm-up, one car in ten drives for 40 minutes; 30 simulated minutes are measured. Run
+twice: with the fleet-wide batch reads, and with them switched off at the simulator (410)
+before setup, so every car is read with the per-vehicle paths (the entry's remembered
+fallback). Data age is ``now - refreshed_at`` of each car's data in the coordinator,
+sampled every 30 s for every car. Memory is measured apart (``test_fleet_memory``):
+Python allocations still held after setup and 5 minutes of cycles whose traceback passes
+through Home Assistant or the integration (``tracemalloc``), divided by the cars.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from pathlib import Path
+import time
+import tracemalloc
+from typing import Any
+
+import pytest
+
+from .env import BenchEnv
+from .fleet_stack import open_fleet_stack
+from .harness import OURS, Harness, Trip, bench_config
+from .results import say, write_part
+from .truth import percentile
+
+CARS = int(os.environ.get("BENCH_FLEET_CARS") or 500)
+LIMIT, WINDOW_S = 120, 60.0
+WARMUP_S = 600.0
+MEASURE_S = 1800.0
+DRIVING_SHARE = 10
+SAMPLE_EVERY_S = 30.0
+MEMORY_FRAMES = 30
+OURS_FRAMES = ("/custom_components/psa_connected_car/", "/homeassistant/")
+
+
+def _config() -> Any:
+    return bench_config(1, fleets=(CARS,), rate_limit=LIMIT, rate_window=WINDOW_S)
+
+
+def _age(h: Harness, phases: tuple[str, ...]) -> dict[str, float | int | None]:
+    values = [v for phase in phases for v in h.samples.values.get((OURS, "age", phase), [])]
+    return {
+        "n": len(values),
+        "p50": percentile(values, 0.5),
+        "p95": percentile(values, 0.95),
+        "max": max(values) if values else None,
+    }
+
+
+def _v3_routes(stats: dict[str, Any], before: dict[str, int]) -> dict[str, int]:
+    return {
+        route: n - before.get(route, 0)
+        for route, n in stats["requests"].items()
+        if n - before.get(route, 0)
+    }
+
+
+@pytest.mark.parametrize("batch", [True, False], ids=["batch", "per_vehicle"])
+async def test_fleet(bench_env: BenchEnv, tmp_path: Path, batch: bool) -> None:
+    """A fleet of ``CARS`` cars, 30 simulated minutes measured."""
+    wall = time.perf_counter()
+    async with open_fleet_stack(bench_env, _config(), tmp_path, batch=batch) as (h, setup):
+        stats = h.host.call(h.sim.stats)
+        limited_at_setup = stats["rate_limited"]
+        with_data_after_setup = h.cars_with_data()
+        h.sample_every = SAMPLE_EVERY_S
+        start = h.vt.monotonic()
+        h.window_start = start + WARMUP_S
+        h.schedule(
+            [
+                Trip(h.window_start - 60 + index * 1.3, car, 2400, 50)
+                for index, car in enumerate(h.cars[::DRIVING_SHARE])
+            ]
+        )
+        await h.run_until(h.window_start)
+        with_data_at_window = h.cars_with_data()
+        routes_before = dict(h.host.call(h.sim.stats)["requests"])
+        refreshes_before = len(h.refreshes)
+        await h.run_until(h.window_start + MEASURE_S)
+        stats = h.host.call(h.sim.stats)
+        window = h.refreshes[refreshes_before:]
+        routes = _v3_routes(stats, routes_before)
+        result = {
+            "cars": CARS,
+            "batch": batch,
+            "limit": f"{LIMIT}/{WINDOW_S:g}s",
+            "setup": {
+                "wall_s": setup.wall_s,
+                "thread_cpu_s": setup.thread_cpu_s,
+                "budget_wait_s": setup.budget_wait_s,
+                "requests": setup.requests,
+                "cars_with_data": with_data_after_setup,
+            },
+            "cars_with_data_after_warmup": with_data_at_window,
+            "peak_window": stats["peak_window"],
+            "rate_limited": stats["rate_limited"],
+            "rate_limited_at_setup": limited_at_setup,
+            "requests_per_minute": sum(routes.values()) / (MEASURE_S / 60),
+            "routes": routes,
+            "data_age_all": _age(h, ("driving", "parked")),
+            "data_age_driving": _age(h, ("driving",)),
+            "data_age_parked": _age(h, ("parked",)),
+            "refreshes": len(window),
+            "cars_read_per_refresh": sum(r.cars_read for r in window) / max(1, len(window)),
+            "refresh_wall_ms_p50": percentile([1000 * r.wall_s for r in window], 0.5),
+            "refresh_thread_cpu_ms_p50": percentile([1000 * r.thread_cpu_s for r in window], 0.5),
+            "wall_s": time.perf_counter() - wall,
+        }
+    name = "fleet_batch" if batch else "fleet_per_vehicle"
+    write_part(name, result)
+    age = result["data_age_all"]
+    say(
+        bench_env.capsys,
+        f"\n{name} {CARS} cars: setup {setup.wall_s:.1f} s wall"
+        f" (+{setup.budget_wait_s:.0f} s budget waits), peak {result['peak_window']}/{LIMIT},"
+        f" 429 {result['rate_limited']}, data age p50 {age['p50']} s p95 {age['p95']} s,"
+        f" {result['requests_per_minute']:.0f} req/min ({result['wall_s']:.0f} s wall)",
+    )
+
+
+def _ours(trace: tracemalloc.Trace) -> bool:
+    return any(any(part in frame.filename for part in OURS_FRAMES) for frame in trace.traceback)
+
+
+async def test_fleet_memory(bench_env: BenchEnv, tmp_path: Path) -> None:
+    """Memory held per car of the fleet (batch reads on)."""
+    gc.collect()
+    tracemalloc.start(MEMORY_FRAMES)
+    try:
+        before = tracemalloc.take_snapshot()
+        async with open_fleet_stack(bench_env, _config(), tmp_path) as (h, _setup):
+            h.window_start = float("inf")
+            await h.run_until(h.vt.monotonic() + 300)
+            with_data = h.cars_with_data()
+            gc.collect()
+            after = tracemalloc.take_snapshot()
+    finally:
+        tracemalloc.stop()
+    held = sum(t.size for t in after.traces if _ours(t)) - sum(
+        t.size for t in before.traces if _ours(t)
+    )
+    result = {"cars": CARS, "held_bytes": held, "per_car_kib": held / CARS / 1024}
+    result["cars_with_data"] = with_data
+    write_part("fleet_memory", result)
+    say(
+        bench_env.capsys,
+        f"\nfleet memory {CARS} cars: {held / 1024:.0f} KiB held,"
+        f" {result['per_car_kib']:.0f} KiB per car ({with_data} cars with data)",
+    )
