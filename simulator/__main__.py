@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 from datetime import datetime
+import signal
 import sys
 
 from aiohttp import web
@@ -125,8 +126,11 @@ async def serve(config: SimulatorConfig) -> None:
     print(banner(config, f"http://{config.host}:{port}"), flush=True)  # noqa: T201
     if B2B_KEY in app:
         print(b2b_banner(app[B2B_KEY], f"http://{config.host}:{port}"), flush=True)  # noqa: T201
+    stop = asyncio.Event()
+    with contextlib.suppress(NotImplementedError):  # SIGTERM stops cleanly (PKI files removed)
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     try:
-        await asyncio.Event().wait()
+        await stop.wait()
     finally:
         await runner.cleanup()
 

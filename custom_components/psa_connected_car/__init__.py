@@ -28,7 +28,7 @@ from .const import (
     alert_locale_option,
 )
 from .coordinator import PsaConfigEntry, PsaCoordinator, PsaRuntimeData
-from .fleet.setup import async_remove_fleet, async_setup_fleet_client
+from .fleet.setup import async_remove_fleet, async_setup_fleet
 from .flow.certificates import (
     CertificateError,
     async_remove_certificates,
@@ -66,8 +66,11 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 async def async_setup_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> bool:
     """Connect to the account and start polling it."""
     fleet = entry.data[CONF_CONNECTION] == CONNECTION_FLEET
-    client = await (async_setup_fleet_client if fleet else _async_client)(hass, entry)
-    coordinator = PsaCoordinator(hass, entry, client)
+    if fleet:
+        coordinator = await async_setup_fleet(hass, entry)
+    else:
+        coordinator = PsaCoordinator(hass, entry, await _async_client(hass, entry))
+    client = coordinator.client
     await coordinator.async_config_entry_first_refresh()
     remotes = RemoteCommander(hass, entry, coordinator)
     await remotes.async_load()

@@ -14,7 +14,6 @@ import orjson
 from simulator.b2b.backend import BATCH_OFF_STATUSES, B2bBackend
 from simulator.b2b.keys import B2B_KEY
 from simulator.errors import json_response
-from simulator.world.world import truth_of
 
 
 def _backend(request: web.Request) -> B2bBackend:
@@ -92,11 +91,10 @@ async def client_credential(request: web.Request) -> web.Response:
 async def truth(request: web.Request) -> web.Response:
     """``GET /_sim/b2b/truth``: fleet id -> vehicle id -> what a correct client shows."""
     backend = _backend(request)
-    world = backend.sim.world
-    world.sync()
+    everything = backend.sim.truth()
     return json_response(
         {
-            fid: {v.id: truth_of(v) for v in backend.book.vehicles(world, fleet)}
+            fid: {v: everything[v] for v in fleet.vehicle_ids if v in everything}
             for fid, fleet in backend.book.fleets.items()
         }
     )

@@ -33,9 +33,17 @@ class RetryPolicy:
         return age_s + self.delay > MAX_RETRY_S
 
 
+@dataclass(frozen=True)
+class BatchNotify:
+    """``batchNotify``: up to ``size`` events per POST, gathered at most ``window_s``."""
+
+    size: int
+    window_s: float = 60.0
+
+
 @dataclass
 class Delivery:
-    """One message on its way to a webhook."""
+    """One message on its way to a webhook (``events`` may grow while its batch is open)."""
 
     url: str
     message: dict[str, Any]
@@ -45,9 +53,18 @@ class Delivery:
     retry: RetryPolicy
     next_at: float = 0.0
     attempts: int = 0
+    batch: BatchNotify | None = None
+    key: str = ""
 
     def __post_init__(self) -> None:
         self.next_at = self.next_at or self.created
+
+    def open_at(self, now: float) -> bool:
+        """Whether its batch still gathers events at ``now``."""
+        if self.batch is None or self.attempts:
+            return False
+        full = len(self.message["events"]) >= self.batch.size
+        return not full and now < self.created + self.batch.window_s
 
 
 def spread_attributes(
@@ -79,7 +96,23 @@ class DeliveryQueue:
         self._session: aiohttp.ClientSession | None = None
 
     def add(self, delivery: Delivery) -> None:
-        """Queue a message (sent at once by the worker)."""
+        """Queue a message: sent at once, or gathered into an open batch of the same key."""
+        now = self.sim.clock.timestamp()
+        if delivery.batch is not None:
+            delivery.key = repr(
+                (
+                    delivery.url,
+                    delivery.message.get("monitorId"),
+                    delivery.message.get("callbackId"),
+                    sorted(delivery.headers.items()),
+                    sorted(delivery.params.items()),
+                )
+            )
+            for waiting in self.queue:
+                if waiting.key == delivery.key and waiting.open_at(now):
+                    waiting.message["events"].extend(delivery.message["events"])
+                    self._wake.set()
+                    return
         self.queue.append(delivery)
         self._wake.set()
 
@@ -89,7 +122,7 @@ class DeliveryQueue:
 
     def _due(self) -> list[Delivery]:
         now = self.sim.clock.timestamp()
-        return [d for d in self.queue if d.next_at <= now]
+        return [d for d in self.queue if d.next_at <= now and not d.open_at(now)]
 
     async def run(self) -> None:
         """Deliver due messages until cancelled."""

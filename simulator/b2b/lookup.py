@@ -65,18 +65,13 @@ def check_profile(request: web.Request) -> str:
 
 def page(request: web.Request, items: list[Json], key: str) -> web.Response:
     """One HAL page of ``items`` (``pageSize``/``pageToken``/``indexRange``)."""
-    try:
-        wanted = parse_paging(request.query)
-    except PagingError as err:
-        raise ApiError(40000, str(err)) from err
-    base = f"{v3_base(request)}{request.path.removeprefix(B2B_PREFIX)}"
-    return hal(collection(items, key, wanted, base, request.query))
+    return lazy_page(request, items, key, lambda item: item)
 
 
 def lazy_page[T](
     request: web.Request, sources: Sequence[T], key: str, build: Callable[[T], Json]
 ) -> web.Response:
-    """Like ``page``, but builds only the items the requested page shows (big fleets)."""
+    """One HAL page of what ``build`` makes of ``sources``, building only the page shown."""
     try:
         wanted = parse_paging(request.query)
     except PagingError as err:

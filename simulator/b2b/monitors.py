@@ -16,7 +16,13 @@ from datetime import datetime
 import random
 from typing import TYPE_CHECKING, Any
 
-from simulator.b2b.delivery import Delivery, DeliveryQueue, RetryPolicy, spread_attributes
+from simulator.b2b.delivery import (
+    BatchNotify,
+    Delivery,
+    DeliveryQueue,
+    RetryPolicy,
+    spread_attributes,
+)
 from simulator.b2b.fleets import Fleet, FleetBook
 from simulator.b2b.render import fleet_href, with_vin
 from simulator.clock import iso
@@ -54,6 +60,14 @@ class FleetMonitor:
         return hook
 
     @property
+    def batch(self) -> BatchNotify | None:
+        """``subscribeParam.batchNotify`` (None: one event per POST)."""
+        raw = self.parameter["subscribeParam"].get("batchNotify")
+        if not raw:
+            return None
+        return BatchNotify(int(raw["size"]), float(raw.get("timeWindow", 60)))
+
+    @property
     def retry(self) -> RetryPolicy:
         """The monitor's retry policy (absent: ``Always`` every 10 s)."""
         raw = self.parameter["subscribeParam"].get("retryPolicy") or {"policy": "Always"}
@@ -71,6 +85,12 @@ def validate_fleet_monitor(body: Any) -> dict[str, Any]:
     validate_callback(subscribe)
     if "webhook" not in subscribe["callback"]:
         raise InvalidBody("subscribeParam.callback.webhook is required")
+    batch = subscribe.get("batchNotify")
+    if batch is not None:
+        size = batch.get("size") if isinstance(batch, dict) else None
+        window = batch.get("timeWindow", 60) if isinstance(batch, dict) else None
+        if not _whole(size, 1) or not _whole(window, 5):
+            raise InvalidBody("batchNotify needs size >= 1 (and timeWindow >= 5)")
     retry = subscribe.get("retryPolicy")
     if retry is not None:
         if not isinstance(retry, dict) or retry.get("policy") not in RETRY_POLICIES:
@@ -80,6 +100,10 @@ def validate_fleet_monitor(body: Any) -> dict[str, Any]:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise InvalidBody(f"retryPolicy.{key} must be an integer >= 1")
     return data
+
+
+def _whole(value: Any, minimum: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
 
 
 class FleetMonitors:
@@ -222,5 +246,13 @@ class FleetMonitors:
         message = {"monitorId": monitor.id, "attributes": body_attributes, "events": [event]}
         now = self.sim.clock.timestamp()
         self.queue.add(
-            Delivery(str(monitor.webhook["target"]), message, headers, params, now, monitor.retry)
+            Delivery(
+                str(monitor.webhook["target"]),
+                message,
+                headers,
+                params,
+                now,
+                monitor.retry,
+                batch=monitor.batch,
+            )
         )

@@ -258,6 +258,33 @@ async def get_fleet_collisions(request: web.Request) -> web.Response:
     return page(request, items, "Collisions")
 
 
+async def get_fleet_alert(request: web.Request) -> web.Response:
+    """``GET /fleets/{fid}/alerts/{aid}``: one alert of any car of the fleet."""
+    batch_allowed(request)
+    fleet = fleet_of(request)
+    base = fleet_base(request, fleet)
+    locale = request.query.get("locale")
+    for vehicle in _cars(request, fleet):
+        for alert in vehicle.alerts:
+            if alert.id == request.match_info["aid"]:
+                doc = resources.alert_document(vehicle, alert, base, locale)
+                return hal(render.with_vin(doc, vehicle, base))
+    raise ApiError(40400, "Alert not found")
+
+
+async def get_fleet_collision(request: web.Request) -> web.Response:
+    """``GET /fleets/{fid}/collisions/{cid}``: one collision of any car of the fleet."""
+    batch_allowed(request)
+    fleet = fleet_of(request)
+    base = fleet_base(request, fleet)
+    for vehicle in _cars(request, fleet):
+        for collision in vehicle.collisions:
+            if collision.id == request.match_info["cid"]:
+                doc = resources.collision_document(vehicle, collision, base)
+                return hal(render.with_vin(doc, vehicle, base))
+    raise ApiError(40400, "Collision not found")
+
+
 def add_routes(app: web.Application, prefix: str) -> None:
     """Register the GET endpoints (route names are the spec's operationIds)."""
     fleet = f"{prefix}/fleets/{{fid}}"
@@ -281,3 +308,5 @@ def add_routes(app: web.Application, prefix: str) -> None:
     router.add_get(f"{fleet}/alerts", get_fleet_alerts, name="getFleetAlertList")
     router.add_get(f"{fleet}/trips", get_fleet_trips, name="getFleetTrips")
     router.add_get(f"{fleet}/collisions", get_fleet_collisions, name="getFleetTripCollisions")
+    router.add_get(f"{fleet}/alerts/{{aid}}", get_fleet_alert, name="getFleetAlertById")
+    router.add_get(f"{fleet}/collisions/{{cid}}", get_fleet_collision, name="getCollisionsById")

@@ -73,20 +73,15 @@ def fleet_document(fleet: Fleet, base: str) -> Json:
 
 
 def vehicle_document(vehicle: Vehicle, fleet_base: str) -> Json:
-    """A fleet car (``/fleets/{fid}/vehicles`` item and ``/fleets/{fid}/vehicles/{vid}``)."""
+    """A fleet car (``/fleets/{fid}/vehicles`` item and ``/fleets/{fid}/vehicles/{vid}``).
+
+    The consumer document (with the ``realworld`` shapes where the car has them) under the
+    fleet's links.
+    """
     doc = resources.vehicle_document(vehicle, fleet_base)
     href = f"{fleet_base}/vehicles/{vehicle.id}"
     links: Json = {"self": link(href), "fleet": link(fleet_base)}
     for name in V3_VEHICLE_LINKS:
         links[name] = link(f"{href}/{name}")
-    return {
-        "id": vehicle.id,
-        "vin": vehicle.vin,
-        "brand": doc["brand"],
-        "label": doc.get("label", vehicle.model.label),
-        "motorization": vehicle.motorization,
-        "pictures": doc["pictures"],
-        "createdAt": doc["createdAt"],
-        "updatedAt": doc["updatedAt"],
-        "_links": links,
-    }
+    doc["_links"] = links
+    return doc

@@ -72,12 +72,14 @@ BAD_CALLS: list[tuple[str, dict[str, Any], str, str]] = [
     (PROGRAM, GOOD_PROGRAM | {"slot": 5}, "invalid_slot", "from 1 to 4"),
     (PROGRAM, GOOD_PROGRAM | {"slot": 1.5}, "invalid_slot", "from 1 to 4"),
     (PROGRAM, GOOD_PROGRAM | {"slot": "two"}, "invalid_slot", "from 1 to 4"),
+    (PROGRAM, GOOD_PROGRAM | {"slot": True}, "invalid_slot", "from 1 to 4"),
     (PROGRAM, GOOD_PROGRAM | {"days": []}, "invalid_days", "mon, tue, wed"),
     (PROGRAM, GOOD_PROGRAM | {"days": ["monday"]}, "invalid_days", "at least one day"),
     (PROGRAM, GOOD_PROGRAM | {"start_time": "25:00"}, "invalid_start_time", "07:30"),
     (PROGRAM, GOOD_PROGRAM | {"start_time": "soon"}, "invalid_start_time", "07:30"),
     (DESTINATION, GOOD_DESTINATION | {"latitude": 90.5}, "invalid_latitude", "-90 to 90"),
     (DESTINATION, GOOD_DESTINATION | {"latitude": "nan"}, "invalid_latitude", "-90 to 90"),
+    (DESTINATION, GOOD_DESTINATION | {"latitude": True}, "invalid_latitude", "-90 to 90"),
     (DESTINATION, GOOD_DESTINATION | {"longitude": -180.1}, "invalid_longitude", "-180"),
     (DESTINATION, GOOD_DESTINATION | {"longitude": "east"}, "invalid_longitude", "-180"),
     (
@@ -171,15 +173,20 @@ async def _let_the_car_answer(hass: HomeAssistant, running: RunningSimulator, ca
 
 
 async def test_unknown_device_is_refused(hass: HomeAssistant, push_setup: Setup) -> None:
-    """A device of another integration, or no device at all, is not a car."""
+    """Another integration's device, no device at all, or a car no longer in the account."""
     entry, running = push_setup
-    other = dr.async_get(hass).async_get_or_create(
+    registry = dr.async_get(hass)
+    other = registry.async_get_or_create(
         config_entry_id=entry.entry_id, identifiers={("other", "x")}
     )
+    gone = registry.async_get_or_create(
+        config_entry_id=entry.entry_id, identifiers={(DOMAIN, "VF3NOLONGERHERE01")}
+    )
     before = api_calls(running)
-    for device_id in (other.id, "not-a-device"):
+    for device_id in (other.id, "not-a-device", gone.id):
         error = await _refused(hass, DESTINATION, GOOD_DESTINATION | {"device_id": device_id})
         assert error.translation_key == "unknown_vehicle"
+        assert "No car of PSA Connected Car" in str(error)
     assert api_calls(running) == before
 
 

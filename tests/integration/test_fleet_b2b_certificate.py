@@ -14,6 +14,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.psa_connected_car.const import DOMAIN
+from custom_components.psa_connected_car.fleet.certificate import certificate_end
 
 from . import fleet_b2b_support, flow_support
 from .fleet_b2b_support import FleetFlow
@@ -99,3 +100,21 @@ async def test_a_certificate_refused_at_runtime_asks_for_a_new_one(
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
     assert flows[0]["step_id"] == "fleet"
+
+
+async def test_damaged_certificate_files_stop_the_entry_with_the_reason(
+    hass: HomeAssistant, fleet_flow: FleetFlow
+) -> None:
+    entry = await fleet_flow.entry()
+    Path(entry.data["certificate"]["key_file"]).write_text("damaged")
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert entry.error_reason_translation_key == "certificate_unreadable"
+
+
+def test_an_unreadable_certificate_has_no_end_date(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert certificate_end(tmp_path / "missing.crt") is None
+    assert "end date could not be read" in caplog.text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 import json
 import ssl
+import time
 from typing import Any
 
 import aiohttp
@@ -196,6 +197,12 @@ async def test_batch_reads_carry_each_cars_vin(client: B2bClient) -> None:
     trips = await client.all_items(f"/fleets/{fleet}/trips", "trips")
     assert trips
     assert {t["vin"] for t in trips} <= vins
+    one = await client.json(f"/fleets/{fleet}/alerts/{alerts[0]['id']}")
+    assert (one["id"], one["vin"]) == (alerts[0]["id"], alerts[0]["vin"])
+    collisions = await client.all_items(f"/fleets/{fleet}/collisions", "Collisions")
+    one = await client.json(f"/fleets/{fleet}/collisions/{collisions[0]['id']}")
+    assert one["vin"] == collisions[0]["vin"]
+    assert (await client.get(f"/fleets/{fleet}/collisions/unknown"))[0] == 404
 
 
 async def test_batch_reads_can_be_switched_off(client: B2bClient) -> None:
@@ -247,3 +254,32 @@ async def test_faults_reach_the_v3_api(client: B2bClient) -> None:
     with pytest.raises(json.JSONDecodeError):  # half a JSON body
         await client.get(f"/fleets/{fleet}/vehicles")
     assert (await client.get(f"/fleets/{fleet}/vehicles"))[0] == 200
+
+
+async def test_realworld_fleet_cars_have_the_real_shapes(session: aiohttp.ClientSession) -> None:
+    """In ``realworld`` the fleet's thermic, electric and hybrid cars answer as real cars do."""
+    async with run_simulator(b2b_config(scenario="realworld")) as running:
+        client = B2bClient(running, session)
+        cars = (await client.json(f"/fleets/{client.fleet}/vehicles"))["_embedded"]["vehicles"]
+        assert all("vehicleExtension" in car and "brand" not in car for car in cars)
+        for car in cars:
+            base = f"/fleets/{client.fleet}/vehicles/{car['id']}"
+            for name in ("status", "maintenance", "alerts", "trips", "collisions"):
+                assert (await client.get(f"{base}/{name}"))[0] == 200
+        thermic = cars[0]["id"]
+        status = await client.json(f"/fleets/{client.fleet}/vehicles/{thermic}/status")
+        assert "timed.odometer" in status
+
+
+async def test_a_500_car_fleet_starts_fast_and_reads_in_9_pages(
+    session: aiohttp.ClientSession,
+) -> None:
+    """The bench's fleet: up in well under the bench's budget; 500 statuses in 9 batch pages."""
+    started = time.perf_counter()
+    async with run_simulator(b2b_config(fleets=(500,), rate_limit=0)) as running:
+        assert time.perf_counter() - started < 5.0  # about 0.05 s here; loose for slow CI
+        client = B2bClient(running, session)
+        statuses = await client.all_items(f"/fleets/{client.fleet}/status", "status")
+        assert len(statuses) == 500
+        assert len({s["vin"] for s in statuses}) == 500
+        assert running.sim.stats()["requests"]["v3.getFleetStatusList"] == 9

@@ -68,6 +68,11 @@ async def crawl_fleets(crawler: B2bCrawler, running: RunningSimulator) -> None:
             await crawler.walk(f"{base}/{name}?pageSize=1")
         await crawler.walk(f"{base}/vehicles?pageSize=2&indexRange=0-")
         await crawler.walk(f"{base}/alerts?timestamps=2026-01-01T00:00:00Z/&profile=endUser")
+        for name, key in (("alerts", "alerts"), ("collisions", "Collisions")):
+            listed = await crawler.fetch("GET", f"{base}/{name}")
+            for item in listed["_embedded"][key][:2]:
+                await crawler.fetch("GET", f"{base}/{name}/{item['id']}")
+            await crawler.fetch("GET", f"{base}/{name}/unknown")
         for vehicle in running.fleet_vehicles(fleet):
             car = f"{base}/vehicles/{vehicle}"
             await crawler.walk(f"{car}/alerts?locale=fr-FR&pageSize=1")

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+import re
+import signal
 import stat
+import sys
 
 import aiohttp
 import pytest
@@ -136,3 +141,31 @@ async def test_banner_names_the_files() -> None:
         for needle in (running.b2b_base_url, "sim-fleet-password", "ca.pem", "client-key.pem"):
             assert needle in text
         assert running.fleet_ids[0] in text
+
+
+async def test_cli_removes_its_pki_folder_on_sigterm() -> None:
+    """``python -m simulator`` stopped with SIGTERM (as scripts/develop does) leaves no key."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "simulator",
+        "--port",
+        "0",
+        "--fleets",
+        "1",
+        stdout=asyncio.subprocess.PIPE,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert process.stdout is not None
+    folder = None
+    async with asyncio.timeout(30):
+        while folder is None:
+            line = (await process.stdout.readline()).decode()
+            assert line, "the simulator stopped before printing its PKI folder"
+            match = re.search(r"CA (\S+)/ca\.pem", line)
+            folder = Path(match.group(1)) if match else None
+        assert (folder / "client-key.pem").exists()
+        process.send_signal(signal.SIGTERM)
+        await process.wait()
+    assert process.returncode == 0
+    assert not folder.exists()

@@ -174,3 +174,35 @@ async def test_retry_policies(session: aiohttp.ClientSession) -> None:
     assert await _deliveries_with(session, bounded, failures=5) == (3, 1)
     always = {"policy": "Always", "retryDelay": 20}
     assert await _deliveries_with(session, always, failures=5) == (6, 0)
+
+
+async def test_batch_notify_gathers_events(session: aiohttp.ClientSession) -> None:
+    """batchNotify size 2: two cars' alerts in one POST; a lone event leaves after the window."""
+    async with webhook_receiver() as receiver, run_simulator(b2b_config()) as running:
+        client = B2bClient(running, session)
+        monitor = fleet_monitor(receiver.url, moving=False)
+        # $vin as a query parameter would split the batch: keep only the header and body ones.
+        hook = monitor["subscribeParam"]["callback"]["webhook"]
+        hook["attributes"] = [a for a in hook["attributes"] if a["type"] != "Query"]
+        monitor["subscribeParam"]["batchNotify"] = {"size": 2, "timeWindow": 30}
+        status, _, _ = await client.request("POST", f"/fleets/{client.fleet}/monitors", monitor)
+        assert status == 202
+        first, second, third = running.fleet_vehicles(client.fleet)
+        running.sim.raise_alert(first, "OilLevelLow", "Warning")
+        await running.b2b.deliveries.drain()
+        assert receiver.received == []
+        running.sim.raise_alert(second, "OilLevelLow", "Warning")
+        await running.b2b.deliveries.drain()
+        assert [len(m["events"]) for m in receiver.messages()] == [2]
+        running.sim.raise_alert(third, "OilLevelLow", "Warning")
+        await running.b2b.deliveries.drain()
+        assert len(receiver.received) == 1
+        running.sim.advance(31)
+        await running.b2b.deliveries.drain()
+        assert [len(m["events"]) for m in receiver.messages()] == [2, 1]
+        vins = [e["vin"] for m in receiver.messages() for e in m["events"]]
+        assert vins == [running.sim.world.vehicles[v].vin for v in (first, second, third)]
+        bad = fleet_monitor(receiver.url)
+        bad["subscribeParam"]["batchNotify"] = {"timeWindow": 30}
+        status, body, _ = await client.request("POST", f"/fleets/{client.fleet}/monitors", bad)
+        assert (status, body["code"]) == (400, 40000)

@@ -94,6 +94,9 @@ async def test_remote_runs_the_state_machine_and_pushes_v3_events(
         listed = await client.json(remotes)
         assert listed["total"] == 1
         assert running.sim.truth()[car]["locked"] is False
+        async with session.get(f"{running.url}/_sim/b2b/truth") as response:
+            truth = await response.json()
+        assert truth[client.fleet][car]["remotes_received"] == {"Doors": 1}
 
 
 async def test_remote_errors(session: aiohttp.ClientSession) -> None:

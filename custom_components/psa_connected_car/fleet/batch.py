@@ -21,6 +21,7 @@ from ..api.fleet_batch import BatchKind, BatchPage
 from .store import BatchAvailability
 
 _LOGGER = logging.getLogger(__name__)
+NEVER = datetime.min.replace(tzinfo=UTC)
 SNAPSHOT_TTL = timedelta(seconds=30)
 """A batch document answers the cars of one cycle (cycles are a minute apart at least)."""
 
@@ -40,6 +41,14 @@ class BatchReads:
         self._now = now
         self._locks = {kind: asyncio.Lock() for kind in BatchKind}
         self._snapshots: dict[BatchKind, tuple[datetime, BatchPage]] = {}
+
+    def serves(self, kind: BatchKind, now: datetime) -> bool:
+        """Whether ``kind`` is read for the whole fleet at once (the API serves it)."""
+        return self._availability.served(kind, now)
+
+    async def prefetch(self, kind: BatchKind) -> None:
+        """Fetch ``kind``'s document for this cycle now (nothing when it is not served)."""
+        await self._snapshot(kind)
 
     async def items(self, kind: BatchKind, vehicle_id: str, vin: str | None) -> list[Any] | None:
         """The car's items from the fleet's document; ``None``: read the car itself."""
@@ -120,7 +129,4 @@ class BatchingFleetClient(FleetClient):
 
 def _latest[T: (VehicleStatus, Maintenance)](items: list[T]) -> T | None:
     """The newest of a car's documents (a batch may list more than one)."""
-    dated = [item for item in items if item.updated_at is not None]
-    if dated:
-        return max(dated, key=lambda item: item.updated_at or datetime.min.replace(tzinfo=UTC))
-    return items[-1] if items else None
+    return max(items, key=lambda item: item.updated_at or NEVER, default=None)

@@ -8,18 +8,18 @@ from homeassistant.helpers import issue_registry as ir
 
 from ..clock import get_clock
 from ..const import DOMAIN
-from ..coordinator import PsaConfigEntry
+from ..coordinator import PsaConfigEntry, PsaCoordinator
 from ..flow.certificates import CertificateError
 from .batch import BatchingFleetClient, BatchReads
 from .certificate import async_check_certificate, async_track_certificate, issue_id
 from .connection import async_fleet_client
+from .coordinator import FleetCoordinator
 from .store import BatchAvailability, async_remove_batch_store
 
 
-async def async_setup_fleet_client(
-    hass: HomeAssistant, entry: PsaConfigEntry
-) -> BatchingFleetClient:
-    """The entry's client (batch reads included); its certificate's end is watched."""
+async def async_setup_fleet(hass: HomeAssistant, entry: PsaConfigEntry) -> PsaCoordinator:
+    """The entry's coordinator and client (batch reads included); its certificate's end is
+    watched from now on."""
     try:
         client = await async_fleet_client(hass, entry.data, BatchingFleetClient)
     except CertificateError as err:
@@ -31,7 +31,7 @@ async def async_setup_fleet_client(
     client.use_batch(BatchReads(client, availability, get_clock(hass).utcnow))
     await async_check_certificate(hass, entry)
     entry.async_on_unload(async_track_certificate(hass, entry))
-    return client
+    return FleetCoordinator(hass, entry, client)
 
 
 async def async_remove_fleet(hass: HomeAssistant, entry: PsaConfigEntry) -> None:

@@ -41,10 +41,6 @@ class BatchAvailability:
         gone = self._gone.get(kind)
         return gone is None or now - gone >= BATCH_RETRY
 
-    def gone_since(self, kind: BatchKind) -> datetime | None:
-        """When the API refused ``kind``'s batch read last (``None``: it serves it)."""
-        return self._gone.get(kind)
-
     async def async_mark_gone(self, kind: BatchKind, now: datetime) -> None:
         """The API refused ``kind``'s batch read: car by car for a day."""
         self._gone[kind] = now
