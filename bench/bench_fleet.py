@@ -5,18 +5,14 @@ warm-up, one car in ten drives for 40 minutes; 30 simulated minutes are measured
 twice: with the fleet-wide batch reads, and with them switched off at the simulator (410)
 before setup, so every car is read with the per-vehicle paths (the entry's remembered
 fallback). Data age is ``now - refreshed_at`` of each car's data in the coordinator,
-sampled every 30 s for every car. Memory is measured apart (``test_fleet_memory``):
-Python allocations still held after setup and 5 minutes of cycles whose traceback passes
-through Home Assistant or the integration (``tracemalloc``), divided by the cars.
+sampled every 30 s for every car. Memory is measured apart (``bench_fleet_memory``).
 """
 
 from __future__ import annotations
 
-import gc
 import os
 from pathlib import Path
 import time
-import tracemalloc
 from typing import Any
 
 import pytest
@@ -33,11 +29,10 @@ WARMUP_S = 600.0
 MEASURE_S = 1800.0
 DRIVING_SHARE = 10
 SAMPLE_EVERY_S = 30.0
-MEMORY_FRAMES = 30
-OURS_FRAMES = ("/custom_components/psa_connected_car/", "/homeassistant/")
 
 
-def _config() -> Any:
+def fleet_config() -> Any:
+    """The simulator of the fleet scenarios."""
     return bench_config(1, fleets=(CARS,), rate_limit=LIMIT, rate_window=WINDOW_S)
 
 
@@ -63,7 +58,7 @@ def _v3_routes(stats: dict[str, Any], before: dict[str, int]) -> dict[str, int]:
 async def test_fleet(bench_env: BenchEnv, tmp_path: Path, batch: bool) -> None:
     """A fleet of ``CARS`` cars, 30 simulated minutes measured."""
     wall = time.perf_counter()
-    async with open_fleet_stack(bench_env, _config(), tmp_path, batch=batch) as (h, setup):
+    async with open_fleet_stack(bench_env, fleet_config(), tmp_path, batch=batch) as (h, setup):
         stats = h.host.call(h.sim.stats)
         limited_at_setup = stats["rate_limited"]
         with_data_after_setup = h.cars_with_data()
@@ -105,7 +100,8 @@ async def test_fleet(bench_env: BenchEnv, tmp_path: Path, batch: bool) -> None:
             "data_age_driving": _age(h, ("driving",)),
             "data_age_parked": _age(h, ("parked",)),
             "refreshes": len(window),
-            "cars_read_per_refresh": sum(r.cars_read for r in window) / max(1, len(window)),
+            # Cars whose data a cycle renewed (batch-served cars make no per-car request).
+            "cars_read_per_refresh": h.reads["total"] / max(1, len(window)),
             "refresh_wall_ms_p50": percentile([1000 * r.wall_s for r in window], 0.5),
             "refresh_thread_cpu_ms_p50": percentile([1000 * r.thread_cpu_s for r in window], 0.5),
             "wall_s": time.perf_counter() - wall,
@@ -119,35 +115,4 @@ async def test_fleet(bench_env: BenchEnv, tmp_path: Path, batch: bool) -> None:
         f" (+{setup.budget_wait_s:.0f} s budget waits), peak {result['peak_window']}/{LIMIT},"
         f" 429 {result['rate_limited']}, data age p50 {age['p50']} s p95 {age['p95']} s,"
         f" {result['requests_per_minute']:.0f} req/min ({result['wall_s']:.0f} s wall)",
-    )
-
-
-def _ours(trace: tracemalloc.Trace) -> bool:
-    return any(any(part in frame.filename for part in OURS_FRAMES) for frame in trace.traceback)
-
-
-async def test_fleet_memory(bench_env: BenchEnv, tmp_path: Path) -> None:
-    """Memory held per car of the fleet (batch reads on)."""
-    gc.collect()
-    tracemalloc.start(MEMORY_FRAMES)
-    try:
-        before = tracemalloc.take_snapshot()
-        async with open_fleet_stack(bench_env, _config(), tmp_path) as (h, _setup):
-            h.window_start = float("inf")
-            await h.run_until(h.vt.monotonic() + 300)
-            with_data = h.cars_with_data()
-            gc.collect()
-            after = tracemalloc.take_snapshot()
-    finally:
-        tracemalloc.stop()
-    held = sum(t.size for t in after.traces if _ours(t)) - sum(
-        t.size for t in before.traces if _ours(t)
-    )
-    result = {"cars": CARS, "held_bytes": held, "per_car_kib": held / CARS / 1024}
-    result["cars_with_data"] = with_data
-    write_part("fleet_memory", result)
-    say(
-        bench_env.capsys,
-        f"\nfleet memory {CARS} cars: {held / 1024:.0f} KiB held,"
-        f" {result['per_car_kib']:.0f} KiB per car ({with_data} cars with data)",
     )

@@ -74,7 +74,7 @@ def fleet_table(parts: dict[str, Any]) -> list[str]:
             "",
             f"Memory: {memory['held_bytes'] / 1024:.0f} KiB held for {memory['cars']} cars,"
             f" {memory['per_car_kib']:.0f} KiB per car (tracemalloc, allocations through"
-            " Home Assistant or the integration, after setup and 5 minutes of cycles).",
+            " Home Assistant or the integration, once every car has data).",
         ]
     return rows
 
