@@ -24,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 import time
 
+from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.exceptions import HomeAssistantError
 
 from custom_components.psa_connected_car.api.remotes import RemoteKind
@@ -88,6 +89,8 @@ class Outcome:
     """Wall seconds of the step that ended the command (final event or poll, status read)."""
     requests: Counter[str] = field(default_factory=Counter)
     finished: bool = False
+    entity_available: bool = True
+    """Whether the entity was available when pressed (Home Assistant skips it otherwise)."""
     timer_errors: list[str] = field(default_factory=list)
     """Exceptions raised by the integration's own timers while following (a bug)."""
 
@@ -114,6 +117,8 @@ async def press_and_follow(h: Harness, press: Press) -> Outcome:
     outcome = Outcome(press)
     entity_id = h.entity_id(press.vehicle_id, press.domain, press.key)
     assert entity_id is not None, press
+    state = h.hass.states.get(entity_id)
+    outcome.entity_available = state is not None and state.state != STATE_UNAVAILABLE
     routes_before = api_routes(h)
     started_at = h.vt.monotonic()
     wall = time.perf_counter()
