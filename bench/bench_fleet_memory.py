@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 import tracemalloc
+from typing import Any
 
 from .bench_fleet import CARS, fleet_config
 from .env import BenchEnv
@@ -24,6 +25,28 @@ MEMORY_FRAMES = 30
 OURS_FRAMES = ("/custom_components/psa_connected_car/", "/homeassistant/")
 UNTIL_ALL_READ_S = 1200.0
 """Simulated seconds of cycles at most, until every car has data."""
+
+
+def _site(trace: tracemalloc.Trace) -> str | None:
+    """The innermost Home Assistant or integration frame of an allocation (``None``: none)."""
+    for frame in reversed(trace.traceback):  # innermost last
+        for part in OURS_FRAMES:
+            if part in frame.filename:
+                return f"{part.strip('/')}{frame.filename.split(part, 1)[1]}:{frame.lineno}"
+    return None
+
+
+def _top_sites(
+    before: tracemalloc.Snapshot, after: tracemalloc.Snapshot, count: int = 12
+) -> dict[str, float]:
+    """Where the held memory was allocated (KiB by innermost site of ours or Home Assistant)."""
+    sizes: dict[str, int] = {}
+    for sign, snapshot in ((-1, before), (1, after)):
+        for trace in snapshot.traces:
+            if (site := _site(trace)) is not None:
+                sizes[site] = sizes.get(site, 0) + sign * trace.size
+    ranked = sorted(sizes.items(), key=lambda item: -item[1])[:count]
+    return {site: round(size / 1024, 1) for site, size in ranked}
 
 
 def _ours(trace: tracemalloc.Trace) -> bool:
@@ -49,7 +72,8 @@ async def test_fleet_memory(bench_env: BenchEnv, tmp_path: Path) -> None:
     held = sum(t.size for t in after.traces if _ours(t)) - sum(
         t.size for t in before.traces if _ours(t)
     )
-    result = {"cars": CARS, "held_bytes": held, "per_car_kib": held / CARS / 1024}
+    result: dict[str, Any] = {"cars": CARS, "held_bytes": held, "per_car_kib": held / CARS / 1024}
+    result["top_sites_kib"] = _top_sites(before, after)
     result["cars_with_data"] = with_data
     write_part("fleet_memory", result)
     say(
