@@ -10,6 +10,7 @@ sampled every 30 s for every car. Memory is measured apart (``bench_fleet_memory
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 import time
@@ -46,6 +47,16 @@ def _age(h: Harness, phases: tuple[str, ...]) -> dict[str, float | int | None]:
     }
 
 
+def _intervals(times: list[float]) -> dict[str, float | int | None]:
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    return {
+        "n": len(gaps),
+        "p50": percentile(gaps, 0.5),
+        "p95": percentile(gaps, 0.95),
+        "max": max(gaps) if gaps else None,
+    }
+
+
 def _v3_routes(stats: dict[str, Any], before: dict[str, int]) -> dict[str, int]:
     return {
         route: n - before.get(route, 0)
@@ -72,6 +83,12 @@ async def test_fleet(bench_env: BenchEnv, tmp_path: Path, batch: bool) -> None:
             ]
         )
         await h.run_until(h.window_start)
+        cycles: list[float] = []
+
+        async def note_cycle() -> None:
+            cycles.append(h.vt.monotonic())
+
+        h.after_refresh.append(note_cycle)
         with_data_at_window = h.cars_with_data()
         routes_before = dict(h.host.call(h.sim.stats)["requests"])
         refreshes_before = len(h.refreshes)
@@ -100,6 +117,7 @@ async def test_fleet(bench_env: BenchEnv, tmp_path: Path, batch: bool) -> None:
             "data_age_driving": _age(h, ("driving",)),
             "data_age_parked": _age(h, ("parked",)),
             "refreshes": len(window),
+            "cycle_interval_s": _intervals(cycles),
             # Cars whose data a cycle renewed (batch-served cars make no per-car request).
             "cars_read_per_refresh": h.reads["total"] / max(1, len(window)),
             "refresh_wall_ms_p50": percentile([1000 * r.wall_s for r in window], 0.5),
