@@ -1,7 +1,9 @@
 """6. A business fleet (issue 17): 500 cars on one fleet entry, the limit at 120 / 60 s.
 
-The fleet entry is made through the config flow (``bench.fleet_stack``). After a 10-minute
-warm-up, one car in ten drives for 40 minutes; 30 simulated minutes are measured. Run
+The fleet entry is made through the config flow (``bench.fleet_stack``). One car in ten
+starts a 40-minute trip 2 minutes after setup; after a 10-minute warm-up, 30 simulated
+minutes are measured. Once the trips are over (and 5 minutes more), 15 minutes with every
+car parked are measured apart (``data_age_fleet_parked``). Run
 twice: with the fleet-wide batch reads, and with them switched off at the simulator (410)
 before setup, so every car is read with the per-vehicle paths (the entry's remembered
 fallback). Data age is ``now - refreshed_at`` of each car's data in the coordinator,
@@ -20,7 +22,7 @@ import pytest
 
 from .env import BenchEnv
 from .fleet_stack import open_fleet_stack
-from .harness import OURS, Harness, Trip, bench_config
+from .harness import OURS, Harness, Samples, Trip, bench_config
 from .results import say, write_part
 from .truth import percentile
 
@@ -28,6 +30,8 @@ CARS = int(os.environ.get("BENCH_FLEET_CARS") or 500)
 LIMIT, WINDOW_S = 120, 60.0
 WARMUP_S = 600.0
 MEASURE_S = 1800.0
+TRIP_S = 2400.0
+PARKED_MEASURE_S = 900.0
 DRIVING_SHARE = 10
 SAMPLE_EVERY_S = 30.0
 
@@ -78,7 +82,7 @@ async def test_fleet(bench_env: BenchEnv, tmp_path: Path, batch: bool) -> None:
         h.window_start = start + WARMUP_S
         h.schedule(
             [
-                Trip(h.window_start - 60 + index * 1.3, car, 2400, 50)
+                Trip(start + 120 + index * 1.3, car, TRIP_S, 50)
                 for index, car in enumerate(h.cars[::DRIVING_SHARE])
             ]
         )
@@ -96,6 +100,13 @@ async def test_fleet(bench_env: BenchEnv, tmp_path: Path, batch: bool) -> None:
         stats = h.host.call(h.sim.stats)
         window = h.refreshes[refreshes_before:]
         routes = _v3_routes(stats, routes_before)
+        driving_samples = h.samples
+        # Then every car parked: trips over, 5 minutes to settle, 15 minutes measured.
+        await h.run_until(start + 120 + TRIP_S + 300)
+        h.samples = Samples()
+        await h.run_until(h.vt.monotonic() + PARKED_MEASURE_S)
+        parked_fleet = _age(h, ("driving", "parked"))
+        h.samples = driving_samples
         result = {
             "cars": CARS,
             "batch": batch,
@@ -116,6 +127,7 @@ async def test_fleet(bench_env: BenchEnv, tmp_path: Path, batch: bool) -> None:
             "data_age_all": _age(h, ("driving", "parked")),
             "data_age_driving": _age(h, ("driving",)),
             "data_age_parked": _age(h, ("parked",)),
+            "data_age_fleet_parked": parked_fleet,
             "refreshes": len(window),
             "cycle_interval_s": _intervals(cycles),
             # Cars whose data a cycle renewed (batch-served cars make no per-car request).

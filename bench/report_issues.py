@@ -52,20 +52,22 @@ def fleet_table(parts: dict[str, Any]) -> list[str]:
         "",
         "| reads | cars | setup wall (s) | setup requests | peak in 60 s | 429"
         " | requests per min | data age p50 / p95, all cars (s) | driving p95 (s)"
-        " | parked p95 (s) | cars read per cycle | cycle CPU p50 (ms) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        " | parked p95 (s) | every car parked: p50 / p95 (s) | cars read per cycle"
+        " | cycle CPU p50 (ms) |",
+        "| --- |" + " ---: |" * 12,
     ]
     for name in ("fleet_batch", "fleet_per_vehicle"):
         part = parts.get(name)
         if part is None:
             continue
-        age = part["data_age_all"]
+        age, parked = part["data_age_all"], part.get("data_age_fleet_parked", {})
         rows.append(
             f"| {'batch' if part['batch'] else 'per vehicle (batch 410)'} | {part['cars']} |"
             f" {part['setup']['wall_s']:.1f} | {part['setup']['requests']} |"
             f" {part['peak_window']} | {part['rate_limited']} |"
             f" {part['requests_per_minute']:.1f} | {_s(age['p50'])} / {_s(age['p95'])} |"
             f" {_s(part['data_age_driving']['p95'])} | {_s(part['data_age_parked']['p95'])} |"
+            f" {_s(parked.get('p50'))} / {_s(parked.get('p95'))} |"
             f" {part['cars_read_per_refresh']:.1f} | {_s(part['refresh_thread_cpu_ms_p50'])} |"
         )
     memory = parts.get("fleet_memory")
@@ -122,6 +124,7 @@ def _fleet_targets(parts: dict[str, Any]) -> list[dict[str, Any]]:
             continue
         mode = "batch" if part["batch"] else "per vehicle"
         p95 = part["data_age_all"]["p95"]
+        parked_p95 = part.get("data_age_fleet_parked", {}).get("p95")
         found += [
             {
                 "target": f"fleet of {part['cars']}, {mode}: 0 responses 429, peak <= 120",
@@ -130,8 +133,10 @@ def _fleet_targets(parts: dict[str, Any]) -> list[dict[str, Any]]:
             },
             {
                 "target": f"fleet of {part['cars']}, {mode}: p95 data age <= {bound / 60:g} min",
-                "value": f"{_s(p95)} s",
-                "met": p95 is not None and p95 <= bound,
+                "value": f"{_s(p95)} s (one car in ten driving); {_s(parked_p95)} s (all parked)",
+                "met": p95 is not None
+                and p95 <= bound
+                and (parked_p95 is None or parked_p95 <= bound),
             },
         ]
         if part["batch"]:
