@@ -28,7 +28,7 @@ from .const import (
     alert_locale_option,
 )
 from .coordinator import PsaConfigEntry, PsaCoordinator, PsaRuntimeData
-from .fleet.setup import async_remove_fleet, async_setup_fleet
+from .fleet.setup import async_remove_fleet, async_setup_fleet, async_start_fleet_push
 from .flow.certificates import (
     CertificateError,
     async_remove_certificates,
@@ -66,8 +66,9 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 async def async_setup_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> bool:
     """Connect to the account and start polling it."""
     fleet = entry.data[CONF_CONNECTION] == CONNECTION_FLEET
+    coordinator: PsaCoordinator
     if fleet:
-        coordinator = await async_setup_fleet(hass, entry)
+        coordinator = fleet_coordinator = await async_setup_fleet(hass, entry)
     else:
         coordinator = PsaCoordinator(hass, entry, await _async_client(hass, entry))
     client = coordinator.client
@@ -77,7 +78,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: PsaConfigEntry) -> bool:
     entry.async_on_unload(remotes.async_stop)
     entry.runtime_data = PsaRuntimeData(client=client, coordinator=coordinator, remotes=remotes)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    if fleet:  # the fleet API's monitors are not registered (yet): polling only
+    if fleet:
+        await async_start_fleet_push(hass, entry, fleet_coordinator, remotes.async_on_event)
         return True
     push = entry.runtime_data.push = remotes.push = PushManager(hass, entry, client, coordinator)
     push.on_remote_event = remotes.async_on_event

@@ -21,13 +21,27 @@ from simulator.api.gate import (
     _early_fault as early_fault,  # the v4 gateway's fault answers
     _mangle as mangle,
     endpoint_name,
+    pause,
 )
 from simulator.b2b.backend import B2bBackend
 from simulator.b2b.lookup import backend_of
+from simulator.errors import gateway_html
 
 _LOGGER = logging.getLogger(__name__)
 STATS_PREFIX = "v3."
-V3_FAULTS = ("error", "latency", "timeout", "malformed", "truncated", "html", "no_data")
+V3_FAULTS = (
+    "error",
+    "latency",
+    "timeout",
+    "malformed",
+    "truncated",
+    "html",
+    "no_data",
+    "lost_answer",
+    "cut_answer",
+)
+LOST_ANSWERS = ("lost_answer", "cut_answer")
+"""Served (a remote is under way), then the answer never arrives, as on the v4 gateway."""
 
 
 def basic_credentials(header: str) -> tuple[str, str] | None:
@@ -93,6 +107,11 @@ async def b2b_gate(request: web.Request, handler: Handler) -> web.StreamResponse
             response = sim.errors.response(err.code, err.message, sim.now())
         if fault is not None and fault.kind in ("malformed", "truncated"):
             response = mangle(response, fault.kind)
+        if fault is not None and fault.kind in LOST_ANSWERS:
+            await pause(sim, fault.delay_s if fault.delay_s is not None else 0.0)
+            if fault.kind == "cut_answer" and request.transport is not None:
+                request.transport.abort()
+            response = gateway_html(fault.status or 504)
     response.headers.update(decision.headers)
     return response
 

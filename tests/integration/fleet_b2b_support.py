@@ -123,6 +123,22 @@ class FleetFlow:
         entry: ConfigEntry = result["result"]
         return entry
 
+    async def allow_commands(self, entry: ConfigEntry, commands: list[str]) -> None:
+        """The options: general ones as they are, then the commands the contract allows."""
+        options = self.hass.config_entries.options
+        result = await options.async_init(entry.entry_id)
+        assert result["step_id"] == "init", result
+        suggested = {
+            str(key): key.description["suggested_value"]
+            for key in result["data_schema"].schema
+            if key.description and "suggested_value" in key.description
+        }
+        result = await options.async_configure(result["flow_id"], suggested)
+        assert result["step_id"] == "fleet_commands", result
+        result = await options.async_configure(result["flow_id"], {"fleet_commands": commands})
+        assert result["type"] is FlowResultType.CREATE_ENTRY, result
+        await self.hass.async_block_till_done(wait_background_tasks=True)
+
 
 @pytest.fixture
 def fleet_flow(

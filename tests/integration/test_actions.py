@@ -17,10 +17,10 @@ import pytest
 
 from custom_components.psa_connected_car.const import DOMAIN
 from simulator.identities import DEMO_USER
-from simulator.testing import RunningSimulator
 
 from . import push_support
 from .conftest import FlowDriver
+from .control_support import car_finishes, until_sent
 from .push_support import Setup, api_calls, cars, park_fleet, settle
 
 simulator_config = push_support.simulator_config
@@ -133,13 +133,10 @@ async def test_destination_with_nine_waypoints_reaches_the_car(
     _, running = push_setup
     car = running.sim.vehicles_of(DEMO_USER)[ELECTRIC]
     waypoints = [{"latitude": 45.0 + i / 10, "longitude": 5.0} for i in range(9)]
-    await _call(
-        hass,
-        DESTINATION,
-        {"device_id": _device_id(hass, push_setup), "latitude": 46.0, "longitude": 6.0}
-        | {"waypoints": waypoints, "driver_approval": False},
-    )
-    await _let_the_car_answer(hass, running, car)
+    data = {"device_id": _device_id(hass, push_setup), "latitude": 46.0, "longitude": 6.0}
+    data |= {"waypoints": waypoints, "driver_approval": False}
+    await until_sent(hass, running, car, _call(hass, DESTINATION, data))
+    await car_finishes(hass, running)
     navigation = running.sim.truth()[car]["navigation"]
     assert navigation is not None
     assert navigation["positions"][0] == [5.0, 45.0]  # GeoJSON: longitude first
@@ -152,8 +149,9 @@ async def test_program_reaches_the_car(hass: HomeAssistant, push_setup: Setup) -
     """The program is stored in its slot, its days in the order of the week."""
     _, running = push_setup
     car = running.sim.vehicles_of(DEMO_USER)[ELECTRIC]
-    await _call(hass, PROGRAM, GOOD_PROGRAM | {"device_id": _device_id(hass, push_setup)})
-    await _let_the_car_answer(hass, running, car)
+    data = GOOD_PROGRAM | {"device_id": _device_id(hass, push_setup)}
+    await until_sent(hass, running, car, _call(hass, PROGRAM, data))
+    await car_finishes(hass, running)
     programs = running.sim.truth()[car]["preconditioning_programs"]
     assert programs == [
         {
@@ -164,12 +162,6 @@ async def test_program_reaches_the_car(hass: HomeAssistant, push_setup: Setup) -
             "occurence": {"day": ["Mon", "Sat"]},
         }
     ]
-
-
-async def _let_the_car_answer(hass: HomeAssistant, running: RunningSimulator, car: str) -> None:
-    """Simulated time for the car to carry the command out, and its notifications."""
-    running.sim.advance(running.sim.truth()[car]["remote_delay_s"] + 1)
-    await settle(hass, running)
 
 
 async def test_unknown_device_is_refused(hass: HomeAssistant, push_setup: Setup) -> None:

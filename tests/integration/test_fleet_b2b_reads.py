@@ -71,6 +71,9 @@ async def test_a_fleet_shows_the_consumer_entities_of_each_kind_of_car(
     consumer = (await flow.partner_entry())["result"]
     await hass.async_block_till_done()
     fleet = await fleet_flow.entry()
+    # The partner login grants every command; the fleet's contract allows them all too.
+    commands = ["doors", "charging", "preconditioning", "horn", "lights", "wake_up", "navigation"]
+    await fleet_flow.allow_commands(fleet, commands)
     consumer_entities = _entities_by_motorization(hass, consumer)
     fleet_entities = _entities_by_motorization(hass, fleet)
     assert set(fleet_entities) == {"Thermic", "Electric", "Hybrid"}

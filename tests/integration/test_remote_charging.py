@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import time
-
 from homeassistant.const import ATTR_ASSUMED_STATE, STATE_OFF, STATE_ON, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
@@ -15,7 +13,8 @@ from custom_components.psa_connected_car.const import DOMAIN
 from simulator.remotes.machine import Injection
 
 from . import push_support
-from .push_support import Setup, cars, entity_id, settle
+from .control_support import car_finishes, until_sent
+from .push_support import Setup, cars, entity_id
 from .remote_support import remote_posts, results
 
 simulator_config = push_support.simulator_config
@@ -25,13 +24,6 @@ push_setup = push_support.push_setup
 
 async def _switch(hass: HomeAssistant, entity: str, service: str) -> None:
     await hass.services.async_call("switch", service, {"entity_id": entity}, blocking=True)
-
-
-async def _car_answers(hass: HomeAssistant, setup: Setup, car: str) -> None:
-    """Simulated time for the car to carry the command out, then its notifications."""
-    _, running = setup
-    running.sim.advance(running.sim.truth()[car]["remote_delay_s"] + 1)
-    await settle(hass, running)
 
 
 async def test_charge_switch_stops_and_starts_charging(
@@ -45,20 +37,20 @@ async def test_charge_switch_stops_and_starts_charging(
     assert hass.states.get(switch).state == STATE_ON
     fired = results(hass)
 
-    await _switch(hass, switch, "turn_off")
+    await until_sent(hass, running, electric, _switch(hass, switch, "turn_off"))
     state = hass.states.get(switch)
     assert state.state == STATE_OFF
     assert state.attributes.get(ATTR_ASSUMED_STATE) is True  # asked, not confirmed yet
     assert running.sim.truth()[electric]["charging"] is True
 
-    await _car_answers(hass, push_setup, electric)
+    await car_finishes(hass, running)
     assert running.sim.truth()[electric]["charging"] is False
     state = hass.states.get(switch)
     assert state.state == STATE_OFF
     assert ATTR_ASSUMED_STATE not in state.attributes  # the car's own status now
 
-    await _switch(hass, switch, "turn_on")
-    await _car_answers(hass, push_setup, electric)
+    await until_sent(hass, running, electric, _switch(hass, switch, "turn_on"))
+    await car_finishes(hass, running)
     assert running.sim.truth()[electric]["charging"] is True
     assert hass.states.get(switch).state == STATE_ON
     assert remote_posts(running) == 2
@@ -75,35 +67,37 @@ async def test_second_press_while_pending_is_refused_without_a_request(
     _, running = push_setup
     electric = cars(running)[1]
     switch = entity_id(hass, running, electric, "switch", "charge")
-    await _switch(hass, switch, "turn_off")
+    await until_sent(hass, running, electric, _switch(hass, switch, "turn_off"))
     with pytest.raises(HomeAssistantError) as refused:
         await _switch(hass, switch, "turn_on")
     assert refused.value.translation_key is not None
     assert refused.value.translation_key.startswith("remote_in_progress")
     assert remote_posts(running) == 1
-    # The car's progress (pushed while it handles the command) rewrites the state: the
-    # refused press did not hide the first command's request, still on its way.
-    running.sim.advance(running.sim.truth()[electric]["remote_delay_s"] / 2)
-    await settle(hass, running)
+    # The car's next notification rewrites the state: the refused press did not hide the
+    # first command's request, still on its way.
+    running.sim.advance(1)
+    await push_support.settle(hass, running)
     assert running.sim.truth()[electric]["pending_remotes"]
     state = hass.states.get(switch)
     assert state.state == STATE_OFF
     assert state.attributes.get(ATTR_ASSUMED_STATE) is True
-    await _car_answers(hass, push_setup, electric)
+    await car_finishes(hass, running)
     assert running.sim.truth()[electric]["charging"] is False
     assert hass.states.get(switch).state == STATE_OFF
 
 
-async def test_failed_command_shows_the_car_again(hass: HomeAssistant, push_setup: Setup) -> None:
-    """A command the car refuses: the switch goes back to what the car reports."""
+async def test_refused_command_shows_the_car_again(hass: HomeAssistant, push_setup: Setup) -> None:
+    """A command the car refuses: a translated error, and the switch shows the car again."""
     _, running = push_setup
     electric = cars(running)[1]
     switch = entity_id(hass, running, electric, "switch", "charge")
     running.sim.remotes.inject(electric, Injection("VehicleChargingSystemError", 1, None))
     fired = results(hass)
-    await _switch(hass, switch, "turn_off")
-    assert hass.states.get(switch).state == STATE_OFF
-    await _car_answers(hass, push_setup, electric)
+    try:
+        await until_sent(hass, running, electric, _switch(hass, switch, "turn_off"))
+    except HomeAssistantError as refused:  # the action waits for the API's checks
+        assert refused.translation_key == "remote_failed_vehicle_charging_system_error"
+    await car_finishes(hass, running)
     assert running.sim.truth()[electric]["charging"] is True
     state = hass.states.get(switch)
     assert state.state == STATE_ON
@@ -118,31 +112,33 @@ async def test_delayed_charge_start_is_set(hass: HomeAssistant, push_setup: Setu
     switch = entity_id(hass, running, electric, "switch", "charge")
     start = entity_id(hass, running, electric, "time", "delayed_charge_start")
     assert hass.states.get(start).state == STATE_UNKNOWN  # charging now: nothing delayed
-    await _switch(hass, switch, "turn_off")
-    await _car_answers(hass, push_setup, electric)
+    await until_sent(hass, running, electric, _switch(hass, switch, "turn_off"))
+    await car_finishes(hass, running)
     # Plugged and stopped: the car's own delayed charge is scheduled.
-    assert hass.states.get(start).state != STATE_UNKNOWN
+    assert hass.states.get(start).state not in {STATE_UNKNOWN, "22:30:00"}
 
-    await hass.services.async_call(
-        "time", "set_value", {"entity_id": start, "time": "22:30"}, blocking=True
+    await until_sent(
+        hass,
+        running,
+        electric,
+        hass.services.async_call(
+            "time", "set_value", {"entity_id": start, "time": "22:30"}, blocking=True
+        ),
     )
     state = hass.states.get(start)
     assert state.state == "22:30:00"
     assert state.attributes.get(ATTR_ASSUMED_STATE) is True
     # The charge switch shares the command kind but asked nothing: it shows the car.
     assert ATTR_ASSUMED_STATE not in hass.states.get(switch).attributes
-    await _car_answers(hass, push_setup, electric)
+    await car_finishes(hass, running)
 
-    utc_start = (
-        dt_util.as_utc(dt_util.now().replace(hour=22, minute=30, second=0, microsecond=0))
-        .time()
-        .strftime("%H:%M")
+    local = dt_util.now().replace(hour=22, minute=30, second=0, microsecond=0)
+    assert running.sim.truth()[electric]["delayed_charge_time"] == (
+        dt_util.as_utc(local).strftime("%H:%M")
     )
-    assert running.sim.truth()[electric]["delayed_charge_time"] == utc_start
     state = hass.states.get(start)
     assert state.state == "22:30:00"  # the car's status, in Home Assistant's time zone
     assert ATTR_ASSUMED_STATE not in state.attributes
-    assert time.fromisoformat(state.state) == time(22, 30)
 
 
 async def test_thermic_car_has_no_charging_entities(

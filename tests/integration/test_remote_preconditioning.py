@@ -6,7 +6,8 @@ from homeassistant.const import ATTR_ASSUMED_STATE, STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 
 from . import push_support
-from .push_support import Setup, cars, entity_id, settle
+from .control_support import car_finishes, until_sent
+from .push_support import Setup, cars, entity_id
 from .remote_support import remote_posts, results
 
 simulator_config = push_support.simulator_config
@@ -16,12 +17,6 @@ push_setup = push_support.push_setup
 
 async def _switch(hass: HomeAssistant, entity: str, service: str) -> None:
     await hass.services.async_call("switch", service, {"entity_id": entity}, blocking=True)
-
-
-async def _car_answers(hass: HomeAssistant, setup: Setup, car: str) -> None:
-    _, running = setup
-    running.sim.advance(running.sim.truth()[car]["remote_delay_s"] + 1)
-    await settle(hass, running)
 
 
 async def test_precondition_switch_starts_and_stops_preconditioning(
@@ -37,18 +32,18 @@ async def test_precondition_switch_starts_and_stops_preconditioning(
     assert hass.states.get(switch).state == STATE_OFF
     fired = results(hass)
 
-    await _switch(hass, switch, "turn_on")
+    await until_sent(hass, running, thermic, _switch(hass, switch, "turn_on"))
     state = hass.states.get(switch)
     assert state.state == STATE_ON
     assert state.attributes.get(ATTR_ASSUMED_STATE) is True
-    await _car_answers(hass, push_setup, thermic)
+    await car_finishes(hass, running)
     assert running.sim.truth()[thermic]["preconditioning"] is True
     state = hass.states.get(switch)
     assert state.state == STATE_ON
     assert ATTR_ASSUMED_STATE not in state.attributes
 
-    await _switch(hass, switch, "turn_off")
-    await _car_answers(hass, push_setup, thermic)
+    await until_sent(hass, running, thermic, _switch(hass, switch, "turn_off"))
+    await car_finishes(hass, running)
     assert running.sim.truth()[thermic]["preconditioning"] is False
     assert hass.states.get(switch).state == STATE_OFF
     assert remote_posts(running) == 2
@@ -67,8 +62,9 @@ async def test_precondition_refused_while_driving_shows_the_car(
     switch = entity_id(hass, running, thermic, "switch", "precondition")
     running.sim.start_trip(thermic, duration_s=3600)
     fired = results(hass)
-    await _switch(hass, switch, "turn_on")
-    await _car_answers(hass, push_setup, thermic)
+    await until_sent(hass, running, thermic, _switch(hass, switch, "turn_on"))
+    assert hass.states.get(switch).state == STATE_ON  # asked; the car has not answered
+    await car_finishes(hass, running)
     assert running.sim.truth()[thermic]["preconditioning"] is False
     state = hass.states.get(switch)
     assert state.state == STATE_OFF

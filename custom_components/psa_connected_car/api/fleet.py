@@ -9,7 +9,8 @@ shared core: transport, rate budget, paging, parsers and models.
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+import dataclasses
 from dataclasses import dataclass
 import ssl
 from typing import Any
@@ -21,9 +22,19 @@ from .brands import Brand
 from .client import PsaClient
 from .errors import AuthenticationError, PsaError
 from .fleet_batch import BatchKind, BatchPage, parse_batch_page
+from .fleet_remotes import remote_callback_body
 from .fleet_tls import certificate_refusal
+from .models import Callback, Monitor
+from .monitors import MonitorRequest
 from .paging import MAX_PAGES, PAGE_SIZE, collect_pages
-from .parsers import page_items, require_mapping
+from .parsers import (
+    page_items,
+    parse_callback_ref,
+    parse_callbacks,
+    parse_monitor,
+    parse_monitors,
+    require_mapping,
+)
 from .parsing import to_str
 from .rate_budget import RateBudget
 from .transport import TokenProvider, Transport
@@ -133,14 +144,84 @@ class FleetClient(PsaClient):
         """Every fleet of the partner (all pages)."""
         return await self._collect(self._transport.url("fleets"), parse_fleets, "fleets")
 
+    async def create_fleet_monitor(
+        self, monitor: MonitorRequest, target: str, headers: Mapping[str, str]
+    ) -> Monitor:
+        """A monitor over every car of the fleet, delivering to ``target`` with ``headers``."""
+        body = monitor.to_body()
+        body["subscribeParam"] = {
+            **body.get("subscribeParam", {}),
+            "callback": {
+                "webhook": {
+                    "name": monitor.label,
+                    "target": target,
+                    "attributes": [
+                        {"type": "Header", "key": key, "value": value}
+                        for key, value in headers.items()
+                    ],
+                }
+            },
+            "retryPolicy": {"policy": "Bounded", "retryNumber": 3, "retryDelay": 10},
+        }
+        answer = await self._transport.request(
+            "POST", self._fleet_url("monitors"), endpoint="fleet monitors", json_body=body
+        )
+        return dataclasses.replace(parse_monitor(answer), label=monitor.label)
+
+    async def list_fleet_monitors(self) -> list[Monitor]:
+        """The fleet's monitors (all pages)."""
+        return await self._collect(self._fleet_url("monitors"), parse_monitors, "fleet monitors")
+
+    async def delete_fleet_monitor(self, monitor_id: str) -> bool:
+        """Delete a monitor of the fleet; ``False`` when it was already gone."""
+        return await self._delete(self._fleet_url("monitors", monitor_id), "fleet monitor")
+
+    # -- remote commands: the fleet's callbacks and paths ---------------------------
+
+    async def create_callback(
+        self,
+        target_url: str,
+        attributes: Mapping[str, str],
+        *,
+        label: str,
+        types: Sequence[str] = ("Remote",),
+    ) -> Callback:
+        """A fleet remote callback (a fleet's callbacks serve commands only; the monitors
+        carry their own webhook, so ``types`` is not sent)."""
+        body = remote_callback_body(target_url, attributes, label)
+        answer = await self._transport.request(
+            "POST",
+            self._fleet_url("remote", "callbacks"),
+            endpoint="fleet callbacks",
+            json_body=body,
+        )
+        callback_id, status = parse_callback_ref(answer)
+        return Callback(callback_id, target_url, dict(attributes), label, status, tuple(types))
+
+    async def list_callbacks(self) -> list[Callback]:
+        """The fleet's remote callbacks (all pages)."""
+        url = self._fleet_url("remote", "callbacks")
+        return await self._collect(url, parse_callbacks, "fleet callbacks")
+
+    async def delete_callback(self, callback_id: str) -> bool:
+        """Delete a fleet remote callback; ``False`` when it was already gone."""
+        return await self._delete(self._fleet_url("remote", "callbacks", callback_id), "callback")
+
+    def _remotes_url(self, vehicle_id: str, callback_id: str) -> URL:
+        """Commands go under the fleet: ``send_remote``, ``get_remote``, ``list_remotes``."""
+        return self._fleet_url("vehicles", vehicle_id, "callbacks", callback_id, "remotes")
+
+    def _fleet_url(self, *segments: str) -> URL:
+        assert self.fleet_id is not None
+        return self._transport.url("fleets", self.fleet_id, *segments)
+
     async def get_batch(self, kind: BatchKind) -> BatchPage:
         """One batch read of the whole fleet (``/fleets/{fid}/status`` ...), every page.
 
         Items are grouped by the car they belong to (its id, else its VIN). An error
         answer is raised as it came: ``batch_gone`` tells whether to stop using it.
         """
-        assert self.fleet_id is not None
-        url = self._transport.url("fleets", self.fleet_id, kind.path)
+        url = self._fleet_url(kind.path)
         result = BatchPage(kind)
 
         async def fetch(page_url: URL) -> Mapping[str, Any]:

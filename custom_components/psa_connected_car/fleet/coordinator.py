@@ -32,6 +32,7 @@ class FleetCoordinator(PsaCoordinator):
     ) -> None:
         """The coordinator of ``client``'s fleet."""
         super().__init__(hass, entry, client)
+        self.fleet_client = client
         self._batch = client.batch
 
     @override

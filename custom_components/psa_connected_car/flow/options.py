@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
+from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.selector import (
     BooleanSelector,
@@ -42,6 +42,7 @@ from ..const import (
 )
 from ..polling.planner import MIN_INTERVAL_S, minimum_interval_s
 from ..push.registration import external_base_url
+from .fleet_options import FleetCommandsStep
 
 if TYPE_CHECKING:
     from ..coordinator import PsaConfigEntry
@@ -50,8 +51,8 @@ _LOGGER = logging.getLogger(__name__)
 DEFAULT_FIXED_INTERVAL_S = 300
 
 
-class PsaOptionsFlow(OptionsFlowWithReload):
-    """Edit how the account is read."""
+class PsaOptionsFlow(FleetCommandsStep):
+    """Edit how the account is read (and which commands a fleet's contract allows)."""
 
     _account: dict[str, Vehicle] | None = None
 
@@ -72,7 +73,7 @@ class PsaOptionsFlow(OptionsFlowWithReload):
             else:
                 data = {**user_input, CONF_SCAN_INTERVAL: int(user_input[CONF_SCAN_INTERVAL])}
                 self._remove_deselected_devices(set(chosen))
-                return self.async_create_entry(data=data)
+                return await self.async_finish_general(data)
         schema = self.add_suggested_values_to_schema(
             self._schema(vehicles), user_input or self._current()
         )

@@ -253,7 +253,7 @@ class RemoteCommander:
         through_push = self.push is not None and self.push.state is PushState.ACTIVE
         interval = PUSH_POLL_INTERVAL if through_push else POLL_INTERVAL
         flight.timer = self.clock.call_later(
-            interval.total_seconds(), HassJob(lambda _now: self._poll(flight))
+            interval.total_seconds(), HassJob(callback(lambda _now: self._poll(flight)))
         )
 
     @callback

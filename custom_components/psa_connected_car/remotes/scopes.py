@@ -8,6 +8,8 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry
 
 from ..api.remotes import RemoteKind, granted_kinds
+from ..const import CONF_CONNECTION, CONNECTION_FLEET
+from ..fleet.commands import contract_kinds
 from ..push.registration import CALLBACK_MONITOR, CALLBACK_REMOTE
 
 
@@ -19,7 +21,9 @@ def token_kinds(data: Mapping[str, Any]) -> frozenset[RemoteKind]:
 
 
 def entry_kinds(entry: ConfigEntry[Any]) -> frozenset[RemoteKind]:
-    """The commands this entry may send."""
+    """The commands this entry may send (a fleet's: what its contract allows)."""
+    if entry.data.get(CONF_CONNECTION) == CONNECTION_FLEET:
+        return contract_kinds(entry.options)
     return token_kinds(entry.data)
 
 
