@@ -100,13 +100,21 @@ async def test_fleet(bench_env: BenchEnv, tmp_path: Path, batch: bool) -> None:
         stats = h.host.call(h.sim.stats)
         window = h.refreshes[refreshes_before:]
         routes = _v3_routes(stats, routes_before)
-        driving_samples = h.samples
+        steady = {  # before the parked phase adds samples, cycles and reads
+            "data_age_all": _age(h, ("driving", "parked")),
+            "data_age_driving": _age(h, ("driving",)),
+            "data_age_parked": _age(h, ("parked",)),
+            # Cars whose data a cycle renewed (batch-served cars make no per-car request).
+            "cars_read_per_refresh": h.reads["total"] / max(1, len(window)),
+            "cycle_interval_s": _intervals(cycles),
+        }
         # Then every car parked: trips over, 5 minutes to settle, 15 minutes measured.
         await h.run_until(start + 120 + TRIP_S + 300)
         h.samples = Samples()
+        parked_from = len(cycles)
         await h.run_until(h.vt.monotonic() + PARKED_MEASURE_S)
         parked_fleet = _age(h, ("driving", "parked"))
-        h.samples = driving_samples
+        parked_fleet["cycle_interval_p50_s"] = _intervals(cycles[parked_from:])["p50"]
         result = {
             "cars": CARS,
             "batch": batch,
@@ -124,14 +132,9 @@ async def test_fleet(bench_env: BenchEnv, tmp_path: Path, batch: bool) -> None:
             "rate_limited_at_setup": limited_at_setup,
             "requests_per_minute": sum(routes.values()) / (MEASURE_S / 60),
             "routes": routes,
-            "data_age_all": _age(h, ("driving", "parked")),
-            "data_age_driving": _age(h, ("driving",)),
-            "data_age_parked": _age(h, ("parked",)),
+            **steady,
             "data_age_fleet_parked": parked_fleet,
             "refreshes": len(window),
-            "cycle_interval_s": _intervals(cycles),
-            # Cars whose data a cycle renewed (batch-served cars make no per-car request).
-            "cars_read_per_refresh": h.reads["total"] / max(1, len(window)),
             "refresh_wall_ms_p50": percentile([1000 * r.wall_s for r in window], 0.5),
             "refresh_thread_cpu_ms_p50": percentile([1000 * r.thread_cpu_s for r in window], 0.5),
             "wall_s": time.perf_counter() - wall,
