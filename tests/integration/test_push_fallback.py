@@ -33,8 +33,9 @@ def _coordinator(setup: Setup) -> PsaCoordinator:
 
 
 async def _park(hass: HomeAssistant, setup: Setup) -> None:
-    """Every trip ends; a poll sees it."""
+    """Every trip ends (its pushes delivered first, not racing the poll); a poll sees it."""
     setup[1].sim.advance(4 * 3600)
+    await settle(hass, setup[1])
     await _coordinator(setup).async_refresh()
     await settle(hass, setup[1])
 

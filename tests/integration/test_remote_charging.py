@@ -93,10 +93,9 @@ async def test_refused_command_shows_the_car_again(hass: HomeAssistant, push_set
     switch = entity_id(hass, running, electric, "switch", "charge")
     running.sim.remotes.inject(electric, Injection("VehicleChargingSystemError", 1, None))
     fired = results(hass)
-    try:
+    with pytest.raises(HomeAssistantError) as refused:  # the action waits for the checks
         await until_sent(hass, running, electric, _switch(hass, switch, "turn_off"))
-    except HomeAssistantError as refused:  # the action waits for the API's checks
-        assert refused.translation_key == "remote_failed_vehicle_charging_system_error"
+    assert refused.value.translation_key == "remote_failed_vehicle_charging_system_error"
     await car_finishes(hass, running)
     assert running.sim.truth()[electric]["charging"] is True
     state = hass.states.get(switch)

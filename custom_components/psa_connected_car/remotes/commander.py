@@ -11,6 +11,7 @@ read of the car before the entities stop showing the command as pending.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 import logging
@@ -53,6 +54,9 @@ LOST_ANSWER_ERRORS = (PsaConnectionError, ServerError)
 """The POST may have been processed: look for the command, never resend it."""
 WAKING = "WakingUpVehicle"
 EARLY_EVENTS_KEPT = 16
+DECIDE_WITHIN = timedelta(seconds=30)
+"""How long the action waits for the API's checks (a sleeping car is woken first)."""
+DECIDED_STATUSES = frozenset({"SentToVehicle"})
 
 
 @dataclass
@@ -66,6 +70,14 @@ class _InFlight:
     callback_id: str | None = None
     woke: bool = False
     timer: CALLBACK_TYPE | None = field(default=None, repr=False)
+    decided: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
+    """Set once the command was sent to the car, or ended."""
+
+    def note(self, progress: RemoteProgress) -> None:
+        """Remember the latest progress."""
+        self.progress = progress
+        if progress.state.final or progress.status in DECIDED_STATUSES:
+            self.decided.set()
 
 
 class RemoteCommander:
@@ -103,6 +115,7 @@ class RemoteCommander:
         for flight in self._flights.values():
             if flight.timer is not None:
                 flight.timer()
+            flight.decided.set()
         self._flights.clear()
 
     # -- what entities ask -------------------------------------------------------------
@@ -145,9 +158,28 @@ class RemoteCommander:
             raise
         self.sent += 1
         self._track(flight, progress)
+        await self._async_decided(flight)
+        progress = flight.progress or progress
         if progress.state is RemoteState.FAILED:
             raise failure_error(progress)
         return progress
+
+    async def _async_decided(self, flight: _InFlight) -> None:
+        """Wait until the API's checks passed (sent to the car) or refused the command.
+
+        A refusal (battery too low, privacy, vehicle in use...) comes within seconds of
+        the acceptance: the action raises it. What happens after the car got the command
+        arrives later, as the entity's state and the result event.
+        """
+        if flight.decided.is_set():
+            return
+        timer = self.clock.call_later(
+            DECIDE_WITHIN.total_seconds(), HassJob(lambda _now: flight.decided.set())
+        )
+        try:
+            await flight.decided.wait()
+        finally:
+            timer()
 
     def _check(self, vehicle_id: str, command: RemoteCommand) -> None:
         """Refusals decided here, without a request."""
@@ -198,7 +230,7 @@ class RemoteCommander:
 
     @callback
     def _track(self, flight: _InFlight, progress: RemoteProgress) -> None:
-        flight.progress = progress
+        flight.note(progress)
         self._note_wake(flight, progress)
         if not progress.state.final and (early := self._early.pop(progress.remote_id, None)):
             self._update(flight, early)
@@ -225,7 +257,8 @@ class RemoteCommander:
     @callback
     def _update(self, flight: _InFlight, progress: RemoteProgress) -> None:
         label = flight.progress.label if flight.progress is not None else None
-        progress = flight.progress = replace(progress, kind=flight.command.kind, label=label)
+        progress = replace(progress, kind=flight.command.kind, label=label)
+        flight.note(progress)
         self._note_wake(flight, progress)
         if progress.state.final:
             self._finish(flight, progress)

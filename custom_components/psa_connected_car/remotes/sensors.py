@@ -31,7 +31,7 @@ WAKE_UPS = PsaWakeUpSensorDescription(
     translation_key="wake_ups",
     kind=RemoteKind.WAKE_UP,
     entity_category=EntityCategory.DIAGNOSTIC,
-    state_class=SensorStateClass.TOTAL,
+    state_class=SensorStateClass.TOTAL_INCREASING,
 )
 
 
