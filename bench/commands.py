@@ -9,9 +9,13 @@ events, polls and the confirming status read run, until the command is no longer
 The coordinator's routine refresh timers are left on the clock (they fire on the next
 ``Harness.run_until``), so the requests counted during a command are the command's.
 
-The clock moves one simulated second at a time, so each step carries one transition of the
-car. Our own time on the way from press to confirmed state is the wall time of the press
-plus that of the step that ended the command (the final event delivered to the webhook or
+The action now returns only once the car got the command (``SentToVehicle``) or the API
+refused it, so it runs as a task; until it returns, Home Assistant's "block till done"
+would wait for it, and the steps settle with a few loop turns instead (their wall time,
+sleeps included, counts in ``ours_s`` only). The press is timed until the API answered the
+POST (the command is no longer "Sending"). The clock moves one simulated second at a time,
+so each step carries one transition of the car. Our own time on the way from press to
+confirmed state is the wall time of the press plus that of the step that ended the command (the final event delivered to the webhook or
 the poll that read it, the commander, the confirming status read, the state writes); the
 intermediate events (Accepted, CheckingVehicle...) are handled while the car works and
 are summed apart (``ours_s``). Moving the simulated clock (the car's delay) costs no wall
@@ -20,9 +24,11 @@ time of ours and is not counted.
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
 import time
+from typing import Any
 
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.exceptions import HomeAssistantError
@@ -33,6 +39,8 @@ from custom_components.psa_connected_car.remotes.commander import RemoteCommande
 from .harness import IDP_ROUTES, Harness
 
 FOLLOW_LIMIT_S = 240.0
+LIGHT_SETTLE_TURNS = 10
+LIGHT_SETTLE_LIMIT_S = 5.0
 """The commander gives a command up after 3 simulated minutes; a little more here."""
 
 
@@ -121,36 +129,68 @@ async def press_and_follow(h: Harness, press: Press) -> Outcome:
     outcome.entity_available = state is not None and state.state != STATE_UNAVAILABLE
     routes_before = api_routes(h)
     started_at = h.vt.monotonic()
-    wall = time.perf_counter()
-    try:
-        await h.hass.services.async_call(
+    # The action returns once the car got the command (or the API refused it): it runs as a
+    # task while the simulated clock moves (not Home Assistant's: settling would wait for it).
+    task = asyncio.get_running_loop().create_task(
+        h.hass.services.async_call(
             press.domain, press.service, {"entity_id": entity_id}, blocking=True
         )
-    except HomeAssistantError as err:
+    )
+    await _until_answered(h, outcome, task)
+    await _follow(h, outcome, started_at, task)
+    if task.done() and (err := task.exception()) is not None:
+        if not isinstance(err, HomeAssistantError):
+            raise err
         outcome.error = err
-    outcome.ours_s = outcome.press_s = time.perf_counter() - wall
-    await _settle_timed(h, outcome)
-    await _follow(h, outcome, started_at)
     outcome.requests = api_routes(h) - routes_before
     outcome.car_delay_s = h.vt.monotonic() - started_at
     last = commander(h).last_result(press.vehicle_id, press.kind)
     outcome.result = last.state.value if last is not None else None
-    outcome.finished = commander(h).pending(press.vehicle_id, press.kind) is None
+    outcome.finished = task.done() and commander(h).pending(press.vehicle_id, press.kind) is None
     return outcome
 
 
-async def _follow(h: Harness, outcome: Outcome, started_at: float) -> None:
+async def _follow(
+    h: Harness, outcome: Outcome, started_at: float, task: asyncio.Future[Any]
+) -> None:
     press = outcome.press
     remotes = commander(h)
-    while remotes.pending(press.vehicle_id, press.kind) is not None:
+    while not task.done() or remotes.pending(press.vehicle_id, press.kind) is not None:
         now = h.vt.monotonic()
         if now - started_at > FOLLOW_LIMIT_S:
             return
         h.vt.advance_to(min(_next_own_timer(h, now + 1.0), now + 1.0))
         before = outcome.ours_s
         await _run_own_timers(h, outcome)
-        await _settle_timed(h, outcome)
+        if task.done():
+            await _settle_timed(h, outcome)
+        else:  # Home Assistant's settling would wait for the action itself
+            await _settle_light(h, outcome)
         outcome.last_step_s = outcome.ours_s - before
+
+
+async def _until_answered(h: Harness, outcome: Outcome, task: asyncio.Future[Any]) -> None:
+    """The press: until the API answered the POST (the command is no longer "Sending")."""
+    press = outcome.press
+    wall = time.perf_counter()
+    while not task.done() and time.perf_counter() - wall < LIGHT_SETTLE_LIMIT_S:
+        pending = commander(h).pending(press.vehicle_id, press.kind)
+        if pending is not None and pending.status != "Sending":
+            break
+        await asyncio.sleep(0)
+    outcome.press_s = time.perf_counter() - wall
+    outcome.ours_s += outcome.press_s
+    await _settle_light(h, outcome)
+
+
+async def _settle_light(h: Harness, outcome: Outcome) -> None:
+    """Deliveries and what they trigger while the action still waits (a few loop turns)."""
+    wall = time.perf_counter()
+    for _ in range(LIGHT_SETTLE_TURNS):
+        if h.push:
+            await h.host.drain()
+        await asyncio.sleep(0.001)
+    outcome.ours_s += time.perf_counter() - wall
 
 
 def _next_own_timer(h: Harness, default: float) -> float:
