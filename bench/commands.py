@@ -15,11 +15,12 @@ would wait for it, and the steps settle with a few loop turns instead (their wal
 sleeps included, counts in ``ours_s`` only). The press is timed until the API answered the
 POST (the command is no longer "Sending"). The clock moves one simulated second at a time,
 so each step carries one transition of the car. Our own time on the way from press to
-confirmed state is the wall time of the press plus that of the step that ended the command (the final event delivered to the webhook or
-the poll that read it, the commander, the confirming status read, the state writes); the
-intermediate events (Accepted, CheckingVehicle...) are handled while the car works and
-are summed apart (``ours_s``). Moving the simulated clock (the car's delay) costs no wall
-time of ours and is not counted.
+confirmed state is the wall time of the press plus that of the step that ended the command
+(the final event delivered to the webhook or the poll that read it, the commander, the
+confirming status read, the state writes); the intermediate events (Accepted,
+CheckingVehicle...) are handled while the car works and are summed apart (``ours_s``).
+Moving the simulated clock (the car's delay) costs no wall time of ours and is not
+counted.
 """
 
 from __future__ import annotations
