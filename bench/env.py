@@ -18,6 +18,8 @@ class BenchEnv:
     monkeypatch: pytest.MonkeyPatch
     capsys: pytest.CaptureFixture[str]
     caplog: pytest.LogCaptureFixture
+    auth_client_factory: ClientSessionGenerator
+    """An authenticated client (uploads of the fleet certificate)."""
 
 
 @pytest.fixture
@@ -29,9 +31,10 @@ def bench_env(  # noqa: PLR0917 - pytest passes fixtures by position
     caplog: pytest.LogCaptureFixture,
     socket_enabled: None,
     current_request_with_host: None,
+    hass_client: ClientSessionGenerator,
 ) -> BenchEnv:
     """Home Assistant, loopback sockets (simulator, webhook), a request context for OAuth.
 
     Shared by the benchmark scenarios and the soak (their conftests import it).
     """
-    return BenchEnv(hass, hass_client_no_auth, monkeypatch, capsys, caplog)
+    return BenchEnv(hass, hass_client_no_auth, monkeypatch, capsys, caplog, hass_client)

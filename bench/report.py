@@ -17,6 +17,8 @@ import subprocess
 import sys
 from typing import Any
 
+from .report_issues import commands_table, fleet_table, issue_targets
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench-results"
 
@@ -377,7 +379,14 @@ def render(result: dict[str, Any]) -> str:
         f" Home Assistant {info['home_assistant']}, commit {info['commit']}.",
         "",
     ]
-    for table in (efficiency_table, scale_table, setup_table, push_table):
+    for table in (
+        efficiency_table,
+        scale_table,
+        setup_table,
+        push_table,
+        commands_table,
+        fleet_table,
+    ):
         block = table(parts)
         if len(block) > HEADER_LINES:
             lines += [*block, ""]
@@ -401,7 +410,8 @@ def main(argv: list[str]) -> int:
     if not parts:
         print(f"no results in {directory / 'parts'}", file=sys.stderr)  # noqa: T201
         return 1
-    result: dict[str, Any] = {"machine": machine(), "parts": parts, "targets": targets(parts)}
+    found = targets(parts) + issue_targets(parts)
+    result: dict[str, Any] = {"machine": machine(), "parts": parts, "targets": found}
     text = json.dumps(result, indent=2, sort_keys=True, default=str) + "\n"
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     RESULTS.mkdir(exist_ok=True)

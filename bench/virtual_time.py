@@ -131,6 +131,8 @@ class VirtualTime:
         self.timers: list[Timer] = []
         self._timer_seq = 0
         self._never_sent = 0
+        self.client_id = PARTNER_CLIENT_ID
+        """Whose requests are waited for (a fleet entry's is the fleet API's client id)."""
 
     # -- the clock ----------------------------------------------------------------------
     def monotonic(self) -> float:
@@ -175,11 +177,11 @@ class VirtualTime:
 
     # -- requests on their way ------------------------------------------------------------
     def _sent(self) -> int:
-        budget = self.hass.data.get(DATA_RATE_BUDGETS, {}).get(PARTNER_CLIENT_ID)
+        budget = self.hass.data.get(DATA_RATE_BUDGETS, {}).get(self.client_id)
         return budget.taken - self._never_sent if budget is not None else 0
 
     def _arrived(self) -> int:
-        return int(self.host.call(self.host.sim.limiter.seen, PARTNER_CLIENT_ID))
+        return int(self.host.call(self.host.sim.limiter.seen, self.client_id))
 
     async def requests_arrived(self) -> None:
         """Wait until every request the budget let go reached the simulator.

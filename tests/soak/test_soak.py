@@ -18,7 +18,6 @@ exactly one reauth flow. The person who logs in again does so while the API answ
 
 from __future__ import annotations
 
-import logging
 import os
 
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
@@ -29,6 +28,8 @@ from bench.env import BenchEnv
 from bench.harness import Harness, Trip, bench_config, open_stack, retry_setup
 from custom_components.psa_connected_car.const import DOMAIN
 from simulator.faults import FaultSpec
+
+from .log_checks import unhandled
 
 pytestmark = pytest.mark.soak
 
@@ -44,15 +45,6 @@ BACKGROUND_FAULTS = (
     FaultSpec(kind="malformed", probability=0.01),
     FaultSpec(kind="latency", delay_s=0.02, probability=0.02),
 )
-UNHANDLED = (
-    "Traceback",
-    "Unexpected error",
-    "Error doing job",
-    "Exception in callback",
-    "Task exception was never retrieved",
-    "Error handling request",
-)
-NOT_OURS = ("aiohttp.access", "aiohttp.server", "simulator")
 
 
 class Soak:
@@ -99,19 +91,6 @@ class Soak:
         self.setup_retries += await retry_setup(hass, self.h.vt, self.h.entry)
         if paused:
             self.inject_background()
-
-
-def _unhandled(caplog: pytest.LogCaptureFixture) -> list[str]:
-    found = []
-    for record in caplog.records:
-        if record.name.startswith(NOT_OURS):
-            continue
-        message = record.getMessage()
-        if (record.levelno >= logging.WARNING and record.exc_info) or any(
-            marker in message for marker in UNHANDLED
-        ):
-            found.append(f"{record.name}: {message}")
-    return found
 
 
 async def test_soak(bench_env: BenchEnv) -> None:
@@ -189,7 +168,7 @@ async def test_soak(bench_env: BenchEnv) -> None:
         assert sim.tokens.lookup_access(token["access_token"], sim.clock.timestamp()) is not None
         assert h.unavailable_entities() == []
         assert stats["requests"]["access_token"] >= HOURS  # hourly token refreshes
-        assert _unhandled(bench_env.caplog) == []
+        assert unhandled(bench_env.caplog) == []
         # The fault paths were taken (a soak that injects nothing proves nothing).
         messages = [record.getMessage() for record in bench_env.caplog.records]
         assert any("Access token rejected" in m for m in messages), "no 401 path"
