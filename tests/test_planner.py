@@ -101,11 +101,20 @@ def test_cadence_without_push_follows_driving() -> None:
     assert automatic_cadence([parked, driving], None) == timedelta(minutes=1)
 
 
-def test_a_car_not_read_yet_comes_next_minute_a_failed_one_does_not() -> None:
+def test_a_car_not_read_yet_comes_next_minute_a_failed_one_after_the_parked_cadence() -> None:
     read = _car(read_ago=timedelta(0))
     assert automatic_cadence([read, _car()], PUSH_SAFETY) == timedelta(minutes=1)
     failed = VehicleData(vehicle=read.vehicle, available=False)
-    assert automatic_cadence([read, failed], PUSH_SAFETY) == PUSH_SAFETY
+    assert automatic_cadence([read, failed], PUSH_SAFETY) == timedelta(minutes=5)
+
+
+def test_with_push_a_car_whose_read_failed_is_retried_after_5_minutes_not_30() -> None:
+    """One failed read must not hide a car (and its commands) until the safety read."""
+    failed = replace(_car(read_ago=timedelta(minutes=5)), available=False)
+    assert car_due(failed, NOW, PUSH_SAFETY)
+    assert not car_due(replace(failed, available=True), NOW, PUSH_SAFETY)
+    recent = replace(_car(read_ago=timedelta(minutes=4)), available=False)
+    assert not car_due(recent, NOW, PUSH_SAFETY)
 
 
 def test_with_push_a_drive_keeps_the_minute_a_charging_battery_the_parked_cadence() -> None:

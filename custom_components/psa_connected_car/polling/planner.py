@@ -148,7 +148,8 @@ def automatic_cadence(cars: Iterable[VehicleData], push_safety: timedelta | None
     A car the budget has not reached yet (not one that failed) is read at the next minute;
     otherwise a minute while a car drives (pushes say a trip started and ended, not where
     the car is) and 5 minutes parked. With push, a parked account needs only the safety
-    interval, but pushes do not announce levels: a charging battery keeps the parked cadence.
+    interval, but pushes do not announce levels: a charging battery keeps the parked cadence,
+    and so does a car whose last read failed (pushes do not tell it answers again).
     """
     items = list(cars)
     if any(item.refreshed_at is None and item.available for item in items):
@@ -157,8 +158,8 @@ def automatic_cadence(cars: Iterable[VehicleData], push_safety: timedelta | None
         return ACTIVE_INTERVAL
     if push_safety is None:
         return PARKED_INTERVAL
-    charging = any(item.is_charging for item in items)
-    return max(PARKED_INTERVAL, PARKED_INTERVAL if charging else push_safety)
+    retry = any(item.is_charging or not item.available for item in items)
+    return max(PARKED_INTERVAL, PARKED_INTERVAL if retry else push_safety)
 
 
 def car_due(known: VehicleData | None, now: datetime, push_safety: timedelta | None) -> bool:
@@ -166,13 +167,14 @@ def car_due(known: VehicleData | None, now: datetime, push_safety: timedelta | N
 
     Without push, every cycle reads every car: a parked car read at the driving cadence
     shows its own trip start sooner. With push, which announces trip starts, a driving car
-    is read every minute, a charging one at the parked cadence and the others at the
-    safety interval, whatever the other cars do.
+    is read every minute, a charging one or one whose last read failed at the parked
+    cadence and the others at the safety interval, whatever the other cars do.
     """
     if push_safety is None or known is None or known.refreshed_at is None:
         return True
     if known.is_active:
         cadence = ACTIVE_INTERVAL
     else:
-        cadence = PARKED_INTERVAL if known.is_charging else push_safety
+        retry = known.is_charging or not known.available
+        cadence = PARKED_INTERVAL if retry else push_safety
     return now - known.refreshed_at + DUE_TOLERANCE >= cadence
