@@ -10,12 +10,14 @@ plan, so that a batch read the API stopped serving is known before cars are chos
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import override
 
 from homeassistant.core import HomeAssistant
 
 from ..api import Vehicle
 from ..api.fleet_batch import BatchKind
+from ..const import ACTIVE_INTERVAL, CONF_UPDATE_POLICY, POLICY_FIXED
 from ..coordinator import PsaConfigEntry, PsaCoordinator
 from ..polling.planner import maintenance_due
 from ..vehicles.data import VehicleData
@@ -34,6 +36,7 @@ class FleetCoordinator(PsaCoordinator):
         super().__init__(hass, entry, client)
         self.fleet_client = client
         self._batch = client.batch
+        self._cars_left_behind = False
 
     @override
     async def _async_read_cars(
@@ -56,8 +59,21 @@ class FleetCoordinator(PsaCoordinator):
         chosen, maintenance = super()._plan_cycle(vehicles, previous)
         now = self._cycle_start
         if not all(self._batch.serves(kind, now) for kind in BATCH_FOR_EVERY_CAR):
+            self._cars_left_behind = len(chosen) < len(vehicles)
             return chosen, maintenance
+        self._cars_left_behind = False
         every_car = {vehicle.id for vehicle in vehicles}
         if self._batch.serves(BatchKind.MAINTENANCE, now):
             maintenance = {vid for vid in every_car if maintenance_due(previous.get(vid), now)}
         return every_car, maintenance
+
+    @override
+    def _cadence(self, data: dict[str, VehicleData]) -> timedelta:
+        automatic = self.config_entry.options.get(CONF_UPDATE_POLICY) != POLICY_FIXED
+        now = self._cycle_start
+        if automatic and (
+            self._cars_left_behind
+            or all(self._batch.serves(kind, now) for kind in BATCH_FOR_EVERY_CAR)
+        ):
+            return ACTIVE_INTERVAL
+        return super()._cadence(data)
