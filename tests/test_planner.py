@@ -203,7 +203,7 @@ def test_with_push_new_alerts_are_pushed_and_only_active_ones_are_polled_to_see_
     two_hours_ago = _alerts_read(parked, timedelta(hours=2))
     assert alerts_due(two_hours_ago, two_hours_ago.status, NOW, pushed=True)
     assert planned_calls(read, NOW, pushed=True) == 1
-    assert planned_calls(read, NOW) == 2
+    assert planned_calls(read, NOW) == 1  # quiet: alerts only if it uploads, rarely
 
 
 def test_planned_calls_count_alerts_unless_surely_skipped() -> None:
@@ -214,5 +214,15 @@ def test_planned_calls_count_alerts_unless_surely_skipped() -> None:
     assert planned_calls(driving, NOW) == 3  # alerts never read
     assert planned_calls(_alerts_read(driving, timedelta(minutes=1)), NOW) == 2
     assert planned_calls(_alerts_read(driving, timedelta(minutes=5)), NOW) == 3
-    # A parked car may have uploaded since: its alerts are planned.
-    assert planned_calls(_alerts_read(parked, timedelta(minutes=1)), NOW) == 2
+    # A quiet parked car rarely uploads: its status alone is planned, the few uploads take
+    # from the headroom; not when its alerts lag its last status, it charges, or the
+    # hourly re-check is due.
+    assert planned_calls(_alerts_read(parked, timedelta(minutes=1)), NOW) == 1
+    assert planned_calls(parked, NOW) == 2  # alerts never read
+    assert planned_calls(_alerts_read(parked, timedelta(hours=1)), NOW) == 2
+    charging = _alerts_read(
+        _car(charging="InProgress", read_ago=timedelta(minutes=5)), timedelta(minutes=1)
+    )
+    assert planned_calls(charging, NOW) == 2
+    lagging = replace(_alerts_read(parked, timedelta(minutes=1)), alerts_status=None)
+    assert planned_calls(lagging, NOW) == 2

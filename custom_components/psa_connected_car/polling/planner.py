@@ -133,11 +133,18 @@ def planned_calls(known: VehicleData | None, now: datetime, *, pushed: bool = Fa
 
     The alerts are surely skipped when even an unknown status (``None``) would not make
     them due: a driving car whose alerts were read recently, or, with push, a car without
-    active alerts whose alerts were read within the hour. A car whose trip may end (it
-    drives) also gets its trips read.
+    active alerts whose alerts were read within the hour. They are not planned either for
+    a quiet car, parked and not charging, whose alerts would not be due unless it uploads
+    again: such a car rarely does, and the few that did take from the part of the limit
+    the plan leaves. A car whose trip may end (it drives) also gets its trips read.
     """
-    trips = TRIP_READ_CALLS if known is not None and known.is_active else 0
-    if known is not None and not alerts_due(known, None, now, pushed=pushed):
+    if known is None:
+        return CALLS_PER_VEHICLE_CYCLE
+    trips = TRIP_READ_CALLS if known.is_active else 0
+    quiet = not known.is_active and not known.is_charging
+    if not alerts_due(known, None, now, pushed=pushed) or (
+        quiet and not alerts_due(known, known.status, now, pushed=pushed)
+    ):
         return CALLS_PER_VEHICLE_CYCLE - 1 + trips
     return CALLS_PER_VEHICLE_CYCLE + trips
 
