@@ -59,12 +59,14 @@ def _received(fleet_flow: FleetFlow, car: str) -> int:
     return sum(fleet_flow.running.sim.truth()[car]["remotes_received"].values())
 
 
+POLL_STEP = timedelta(seconds=11)
+
+
 class _Waiter:
     """Lets requests, deliveries and (without push) the poll timer run, in real time."""
 
     def __init__(self, hass: HomeAssistant, fleet_flow: FleetFlow, *, poll: bool) -> None:
         self.hass, self.fleet_flow, self.poll = hass, fleet_flow, poll
-        self.elapsed = timedelta()
 
     async def until(self, condition: Callable[[], bool], *, fire: bool = True) -> None:
         """Wait for ``condition``; firing the poll timer only when ``fire`` (moving time on
@@ -74,15 +76,13 @@ class _Waiter:
                 return
             if fire and not self.poll:
                 await self.fleet_flow.running.b2b.deliveries.drain()
-            elif fire:
-                self.elapsed += timedelta(seconds=11)
-                async_fire_time_changed(self.hass, dt_util.utcnow() + self.elapsed)
+            elif fire:  # the poll timer is 10 s from now; a request's timeout 30 s
+                async_fire_time_changed(self.hass, dt_util.utcnow() + POLL_STEP)
             await asyncio.sleep(0.02)
         raise AssertionError("the command did not get there in time")
 
     async def fire_poll(self) -> None:
-        self.elapsed += timedelta(seconds=11)
-        async_fire_time_changed(self.hass, dt_util.utcnow() + self.elapsed)
+        async_fire_time_changed(self.hass, dt_util.utcnow() + POLL_STEP)
         await self.hass.async_block_till_done(wait_background_tasks=True)
 
 
