@@ -46,6 +46,12 @@ class BatchReads:
         self._snapshots: dict[BatchKind, tuple[datetime, BatchPage]] = {}
         self._trips_since: datetime | None = None
         """Where the trips snapshot starts (it holds every trip started since)."""
+        self._trips_expected: datetime | None = None
+
+    def expect_trips(self, since: list[datetime]) -> None:
+        """This cycle's cars that may end a trip read theirs from these starts: the first
+        trips read of the cycle reaches back to the earliest, for all of them at once."""
+        self._trips_expected = min(since, default=None)
 
     def serves(self, kind: BatchKind, now: datetime) -> bool:
         """Whether ``kind`` is read for the whole fleet at once (the API serves it)."""
@@ -76,7 +82,7 @@ class BatchReads:
                     return trips_after(cached[1].items_of(vehicle_id, vin), since)
                 since_all = min(since, bound)
             else:
-                since_all = since
+                since_all = min(since, self._trips_expected or since)
             page = await self._fetch(kind, now, trips_query(since_all))
             if page is None:
                 return None

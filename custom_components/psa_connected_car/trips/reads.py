@@ -141,7 +141,7 @@ class TripReads:
         ended = before.trip_unread or (was_driving and not read.is_active)
         if read.is_active or not ended:
             return replace(read, last_trip=last, trip_unread=before.trip_unread)
-        since = parse_timestamp(car.get("seen")) if "seen" in car else _lookback(read)
+        since = self.read_since(vehicle.id, read)
         try:
             trips = await self._client.get_trips(vehicle.id, started_after=since)
         except AuthenticationError, RateLimitedError:
@@ -159,6 +159,11 @@ class TripReads:
         # At once, not later: a restart right after an announcement must not repeat it.
         await self._async_save()
         return replace(read, last_trip=last, trip_unread=False)
+
+    def read_since(self, vehicle_id: str, read: VehicleData) -> datetime | None:
+        """Where the car's next trips read starts: after the last trip seen (else a lookback)."""
+        car = (self._cars or {}).get(vehicle_id, {})
+        return parse_timestamp(car.get("seen")) if "seen" in car else _lookback(read)
 
     def _seen(self, read: VehicleData, car: dict[str, Any], finished: list[Trip]) -> TripFigures:
         """Remember the newest of ``finished`` and announce each."""
