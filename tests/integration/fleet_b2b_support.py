@@ -128,9 +128,11 @@ class FleetFlow:
         options = self.hass.config_entries.options
         result = await options.async_init(entry.entry_id)
         assert result["step_id"] == "init", result
+        schema = result["data_schema"]
+        assert schema is not None
         suggested = {
             str(key): key.description["suggested_value"]
-            for key in result["data_schema"].schema
+            for key in schema.schema
             if key.description and "suggested_value" in key.description
         }
         result = await options.async_configure(result["flow_id"], suggested)
