@@ -124,3 +124,33 @@ async def test_trips_fall_back_to_each_car_when_the_batch_read_is_gone_and_remem
     assert requests.get(BATCH_TRIPS) == 1  # remembered, across a restart too
     assert requests.get(PER_CAR_TRIPS) == 6
     assert sorted(event.data["trip_id"] for event in events) == sorted(trip_ids)
+
+
+async def test_trips_that_ended_while_home_assistant_was_stopped_come_from_the_batch_read(
+    hass: HomeAssistant, fleet_flow: FleetFlow, freezer: FrozenDateTimeFactory
+) -> None:
+    entry = await fleet_flow.entry()
+    events = async_capture_events(hass, EVENT_TRIP_ENDED)
+    trip_ids: list[str] = []
+    for only in (2, 1, 0):  # each car's last trip at another time, the first car's newest
+        trip_ids += await _drive_all(hass, entry, fleet_flow, freezer, only=only)
+    running = fleet_flow.running
+    cars = running.fleet_vehicles(running.fleet_ids[0])
+    for car in cars:
+        running.sim.start_trip(car, duration_s=600, speed_kmh=60)
+    freezer.tick(timedelta(minutes=2))
+    await entry.runtime_data.coordinator.async_refresh_all()  # seen driving...
+    await hass.config_entries.async_unload(entry.entry_id)
+    running.sim.advance(900)  # ...and parked while Home Assistant was stopped
+    freezer.tick(timedelta(minutes=20))
+    before = _requests(fleet_flow)
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    trip_ids += [running.sim.truth()[car]["last_trip"]["id"] for car in cars]
+    assert sorted(event.data["trip_id"] for event in events) == sorted(trip_ids)
+    after = _requests(fleet_flow)
+    assert after.get(PER_CAR_TRIPS, 0) == 0
+    # The store tells which cars were driving: one request from the earliest last trip.
+    assert after[BATCH_TRIPS] - before[BATCH_TRIPS] == 1

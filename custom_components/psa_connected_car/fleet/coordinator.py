@@ -52,13 +52,7 @@ class FleetCoordinator(PsaCoordinator):
             kinds.append(BatchKind.MAINTENANCE)
         for kind in kinds:
             await self._batch.prefetch(kind)
-        ending = [
-            self.trips.read_since(vehicle.id, data)
-            for vehicle in vehicles
-            if (data := previous.get(vehicle.id)) is not None
-            and (data.is_active or data.trip_unread)
-        ]
-        self._batch.expect_trips([since for since in ending if since is not None])
+        self._batch.expect_trips(await self.trips.async_read_starts(vehicles, previous))
         return await super()._async_read_cars(vehicles, previous)
 
     @override
