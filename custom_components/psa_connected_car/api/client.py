@@ -32,7 +32,7 @@ from .parsers_status import parse_status
 from .rate_budget import RateBudget
 from .remotes import RemoteCommand, RemoteProgress, parse_remote, parse_remote_post, parse_remotes
 from .transport import TokenProvider, Transport
-from .trips import Trip, parse_trips
+from .trips import Trip, parse_trips, trips_after, trips_query
 
 __all__ = ["PsaClient", "TokenProvider"]
 
@@ -126,23 +126,10 @@ class PsaClient:
 
         ``states`` filters on ``tripState`` (``Nominal``, ``DataLacking``...).
         """
-        params: dict[str, str] = {}
-        if started_after is not None:
-            # Ranges include their bounds: the last trip seen comes back and is left out below.
-            since = started_after.astimezone(UTC).replace(microsecond=0)
-            params["timestamps"] = f"{since.isoformat().replace('+00:00', 'Z')}/"
-        if wanted := ",".join(states):
-            params["tripState"] = wanted
+        params = trips_query(started_after, states)
         url = self._transport.url(*self._vehicles_path, vehicle_id, "trips", params=params or None)
         trips: list[Trip] = await self._collect(url, parse_trips, "trips")
-        unique = {trip.id: trip for trip in trips}
-        never = datetime.min.replace(tzinfo=UTC)
-        newer = [
-            trip
-            for trip in unique.values()
-            if started_after is None or (trip.started_at or never) > started_after
-        ]
-        return sorted(newer, key=lambda trip: trip.started_at or never)
+        return trips_after(trips, started_after)
 
     async def get_collisions(self, vehicle_id: str) -> list[Collision]:
         """A car's collisions, oldest first, each once."""

@@ -215,8 +215,12 @@ class FleetClient(PsaClient):
         assert self.fleet_id is not None
         return self._transport.url("fleets", self.fleet_id, *segments)
 
-    async def get_batch(self, kind: BatchKind) -> BatchPage:
+    async def get_batch(
+        self, kind: BatchKind, params: Mapping[str, str] | None = None
+    ) -> BatchPage:
         """One batch read of the whole fleet (``/fleets/{fid}/status`` ...), every page.
+
+        ``params`` filter it (the trips' ``timestamps``...).
 
         Items are grouped by the car they belong to (its id, else its VIN). An error
         answer is raised as it came: ``batch_gone`` tells whether to stop using it.
@@ -231,6 +235,6 @@ class FleetClient(PsaClient):
         def parse(doc: Mapping[str, Any]) -> list[Any]:
             return parse_batch_page(doc, result)
 
-        first = url.update_query(pageSize=self._page_size)
+        first = url.update_query(params or {}).update_query(pageSize=self._page_size)
         await collect_pages(first, fetch, parse, self._transport.api_base, self._max_pages)
         return result

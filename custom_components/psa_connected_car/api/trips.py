@@ -6,9 +6,9 @@ plausible, and what is derived instead, is decided once in ``trip_figures``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from .models import EnergyKind, Position
 from .parsers import page_items, parse_position
@@ -70,6 +70,32 @@ class Trip:
     def incomplete(self) -> bool:
         """The API lacked data for part of the trip (privacy, connection)."""
         return bool(self.faults)
+
+
+def trips_query(started_after: datetime | None, states: Iterable[str] = ()) -> dict[str, str]:
+    """The query of a trips read: started after ``started_after``, in ``states`` (``tripState``).
+
+    Ranges include their bounds: the last trip seen comes back (``trips_after`` drops it).
+    """
+    params: dict[str, str] = {}
+    if started_after is not None:
+        since = started_after.astimezone(UTC).replace(microsecond=0)
+        params["timestamps"] = f"{since.isoformat().replace('+00:00', 'Z')}/"
+    if wanted := ",".join(states):
+        params["tripState"] = wanted
+    return params
+
+
+def trips_after(trips: Iterable[Trip], started_after: datetime | None) -> list[Trip]:
+    """``trips`` each once, oldest first: all, or those started after ``started_after``."""
+    unique = {trip.id: trip for trip in trips}
+    never = datetime.min.replace(tzinfo=UTC)
+    newer = [
+        trip
+        for trip in unique.values()
+        if started_after is None or (trip.started_at or never) > started_after
+    ]
+    return sorted(newer, key=lambda trip: trip.started_at or never)
 
 
 def parse_trips(doc: object) -> list[Trip]:

@@ -1,8 +1,10 @@
 """A fleet's cars read with the batch reads while the API serves them.
 
-``/fleets/{fid}/status``, ``/alerts`` and ``/maintenances`` answer for every car of the
-fleet in a few pages: the first car of a cycle that needs one of them fetches it, the
-cars after it in the same cycle are answered from it. The three are deprecated in
+``/fleets/{fid}/status``, ``/alerts``, ``/maintenances`` and ``/trips`` answer for every
+car of the fleet in a few pages: the first car of a cycle that needs one of them fetches
+it, the cars after it in the same cycle are answered from it. The trips read asks only
+for the trips started after the last one the asking car has seen; a car of the same cycle
+that has seen less fetches it again, from its own last trip. The four are deprecated in
 v3.19.2: when one answers 404, 410 or 501, that kind is read car by car, which the
 entry's store remembers, and the batch read is tried again a day later.
 """
@@ -10,14 +12,15 @@ entry's store remembers, and the batch read is tried again a day later.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 import logging
 from typing import Any, override
 
-from ..api import Alert, Maintenance, PsaError, Vehicle, VehicleStatus
+from ..api import Alert, Maintenance, PsaError, Trip, Vehicle, VehicleStatus
 from ..api.fleet import FleetClient, batch_gone
 from ..api.fleet_batch import BatchKind, BatchPage
+from ..api.trips import trips_after, trips_query
 from .store import BatchAvailability
 
 _LOGGER = logging.getLogger(__name__)
@@ -41,6 +44,14 @@ class BatchReads:
         self._now = now
         self._locks = {kind: asyncio.Lock() for kind in BatchKind}
         self._snapshots: dict[BatchKind, tuple[datetime, BatchPage]] = {}
+        self._trips_since: datetime | None = None
+        """Where the trips snapshot starts (it holds every trip started since)."""
+        self._trips_expected: datetime | None = None
+
+    def expect_trips(self, since: list[datetime]) -> None:
+        """This cycle's cars that may end a trip read theirs from these starts: the first
+        trips read of the cycle reaches back to the earliest, for all of them at once."""
+        self._trips_expected = min(since, default=None)
 
     def serves(self, kind: BatchKind, now: datetime) -> bool:
         """Whether ``kind`` is read for the whole fleet at once (the API serves it)."""
@@ -55,31 +66,64 @@ class BatchReads:
         page = await self._snapshot(kind)
         return None if page is None else page.items_of(vehicle_id, vin)
 
+    async def trips(
+        self, vehicle_id: str, vin: str | None, since: datetime | None
+    ) -> list[Trip] | None:
+        """The car's trips started after ``since``, oldest first; ``None``: read the car."""
+        if since is None:  # the car's whole history: not worth the fleet's
+            return None
+        kind = BatchKind.TRIPS
+        async with self._locks[kind]:
+            now = self._now()
+            cached = self._snapshots.get(kind)
+            bound = self._trips_since
+            if cached is not None and now - cached[0] < SNAPSHOT_TTL and bound is not None:
+                if bound <= since:
+                    return trips_after(cached[1].items_of(vehicle_id, vin), since)
+                since_all = min(since, bound)
+            else:
+                since_all = min(since, self._trips_expected or since)
+            page = await self._fetch(kind, now, trips_query(since_all))
+            if page is None:
+                return None
+            self._trips_since = since_all
+        return trips_after(page.items_of(vehicle_id, vin), since)
+
     async def _snapshot(self, kind: BatchKind) -> BatchPage | None:
         async with self._locks[kind]:  # the cars waiting here use what the first one got
             now = self._now()
-            if not self._availability.served(kind, now):
-                return None
             cached = self._snapshots.get(kind)
-            if cached is not None and now - cached[0] < SNAPSHOT_TTL:
+            if (
+                self._availability.served(kind, now)
+                and cached is not None
+                and now - cached[0] < SNAPSHOT_TTL
+            ):
                 return cached[1]
-            try:
-                page = await self._client.get_batch(kind)
-            except PsaError as err:
-                if not batch_gone(err):
-                    raise
-                _LOGGER.info(
-                    "The API no longer serves the fleet's %s batch read (%s); "
-                    "reading car by car, trying it again in a day",
-                    kind.value,
-                    err,
-                )
-                self._snapshots.pop(kind, None)
-                await self._availability.async_mark_gone(kind, now)
-                return None
-            await self._availability.async_mark_served(kind)
-            self._snapshots[kind] = (now, page)
-            return page
+            return await self._fetch(kind, now)
+
+    async def _fetch(
+        self, kind: BatchKind, now: datetime, params: dict[str, str] | None = None
+    ) -> BatchPage | None:
+        """``kind``'s document now, kept for the cycle; ``None`` when it is not served."""
+        if not self._availability.served(kind, now):
+            return None
+        try:
+            page = await self._client.get_batch(kind, params)
+        except PsaError as err:
+            if not batch_gone(err):
+                raise
+            _LOGGER.info(
+                "The API no longer serves the fleet's %s batch read (%s); "
+                "reading car by car, trying it again in a day",
+                kind.value,
+                err,
+            )
+            self._snapshots.pop(kind, None)
+            await self._availability.async_mark_gone(kind, now)
+            return None
+        await self._availability.async_mark_served(kind)
+        self._snapshots[kind] = (now, page)
+        return page
 
 
 class BatchingFleetClient(FleetClient):
@@ -125,6 +169,24 @@ class BatchingFleetClient(FleetClient):
         alerts: list[Alert] = found
         unique = {alert.id: alert for alert in alerts}
         return [alert for alert in unique.values() if alert.active or not active_only]
+
+    @override
+    async def get_trips(
+        self,
+        vehicle_id: str,
+        *,
+        started_after: datetime | None = None,
+        states: Iterable[str] = (),
+    ) -> list[Trip]:
+        wanted = tuple(states)
+        found = (
+            None
+            if wanted  # a filter of its own: the car is asked itself
+            else await self.batch.trips(vehicle_id, self._vins.get(vehicle_id), started_after)
+        )
+        if found is None:
+            return await super().get_trips(vehicle_id, started_after=started_after, states=wanted)
+        return found
 
 
 def _latest[T: (VehicleStatus, Maintenance)](items: list[T]) -> T | None:

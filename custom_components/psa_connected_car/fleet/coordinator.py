@@ -5,7 +5,9 @@ the status and the alerts of every car for a few requests, that count is far too
 each cycle then reads every car of the fleet (and the service countdown of every car due
 one, when that batch read is served too); the cars the planner chose keep what only they
 get (collision reads within the spare requests). The batch reads are fetched before the
-plan, so that a batch read the API stopped serving is known before cars are chosen.
+plan, so that a batch read the API stopped serving is known before cars are chosen. The
+trips of the cars that were driving are read in one batch read too, from the earliest of
+their last trips.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ class FleetCoordinator(PsaCoordinator):
             kinds.append(BatchKind.MAINTENANCE)
         for kind in kinds:
             await self._batch.prefetch(kind)
+        self._batch.expect_trips(await self.trips.async_read_starts(vehicles, previous))
         return await super()._async_read_cars(vehicles, previous)
 
     @override

@@ -28,6 +28,7 @@ from ..api import (
     RateLimitedError,
     Trip,
     TripFigures,
+    Vehicle,
     mask_vin,
     parse_timestamp,
     trip_figures,
@@ -132,7 +133,7 @@ class TripReads:
         cars = await self._async_cars()
         vehicle = read.vehicle
         car = cars.setdefault(vehicle.id, {})
-        was_driving = before.is_active if before.status is not None else bool(car.get("driving"))
+        was_driving = _was_driving(before, car)
         if car.get("driving") != read.is_active:
             car["driving"] = read.is_active
             # Written now (twice a trip): an entry reloaded mid-trip must know it drove.
@@ -141,7 +142,7 @@ class TripReads:
         ended = before.trip_unread or (was_driving and not read.is_active)
         if read.is_active or not ended:
             return replace(read, last_trip=last, trip_unread=before.trip_unread)
-        since = parse_timestamp(car.get("seen")) if "seen" in car else _lookback(read)
+        since = self.read_since(vehicle.id, read)
         try:
             trips = await self._client.get_trips(vehicle.id, started_after=since)
         except AuthenticationError, RateLimitedError:
@@ -160,6 +161,25 @@ class TripReads:
         await self._async_save()
         return replace(read, last_trip=last, trip_unread=False)
 
+    def read_since(self, vehicle_id: str, read: VehicleData) -> datetime | None:
+        """Where the car's next trips read starts: after the last trip seen (else a lookback)."""
+        car = (self._cars or {}).get(vehicle_id, {})
+        return parse_timestamp(car.get("seen")) if "seen" in car else _lookback(read)
+
+    async def async_read_starts(
+        self, vehicles: list[Vehicle], previous: Mapping[str, VehicleData]
+    ) -> list[datetime]:
+        """Where the trips reads start of the cars that may end a trip this cycle (those
+        driving when last seen, or with a trip to read)."""
+        cars = await self._async_cars()
+        starts: list[datetime] = []
+        for vehicle in vehicles:
+            before = previous.get(vehicle.id) or VehicleData(vehicle=vehicle)
+            ending = before.trip_unread or _was_driving(before, cars.get(vehicle.id, {}))
+            if ending and (since := self.read_since(vehicle.id, before)) is not None:
+                starts.append(since)
+        return starts
+
     def _seen(self, read: VehicleData, car: dict[str, Any], finished: list[Trip]) -> TripFigures:
         """Remember the newest of ``finished`` and announce each."""
         newest = finished[-1]
@@ -176,6 +196,11 @@ class TripReads:
 
     async def _async_save(self) -> None:
         await self._store.async_save({"cars": self._cars or {}})
+
+
+def _was_driving(before: VehicleData, car: Mapping[str, Any]) -> bool:
+    """Whether the car was driving when last seen (by this run, else as stored)."""
+    return before.is_active if before.status is not None else bool(car.get("driving"))
 
 
 def _lookback(read: VehicleData) -> datetime | None:
