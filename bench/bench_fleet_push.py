@@ -43,11 +43,11 @@ Change = Callable[[Any, str, int], object]
 
 
 def _unlock(running: Any, car: str, _round: int) -> object:
-    return running.sim.world.set_doors(car, ("Driver",), False)
+    return running.sim.world.set_doors(car, ("Driver",), locked=False)
 
 
 def _lock(running: Any, car: str, _round: int) -> object:
-    return running.sim.world.set_doors(car, (), True)
+    return running.sim.world.set_doors(car, (), locked=True)
 
 
 def _alert(running: Any, car: str, round_: int) -> object:
@@ -85,7 +85,7 @@ class DeliveryProbe:
             for item in er.async_entries_for_config_entry(registry, h.entry.entry_id)
             if (vin := item.unique_id.split("_", 1)[0]) in vins
         }
-        original: Callable[[Any], Awaitable[None]] = queue._deliver  # noqa: SLF001
+        original: Callable[[Any], Awaitable[None]] = queue._deliver
 
         async def timed(delivery: Any) -> None:
             if self.armed:
@@ -96,7 +96,7 @@ class DeliveryProbe:
                         self.posted.setdefault(event["vin"], started)
             await original(delivery)
 
-        queue._deliver = timed  # noqa: SLF001 - the simulator's sender, timed (not ours)
+        queue._deliver = timed
         self.unsubscribe = h.hass.bus.async_listen(EVENT_STATE_CHANGED, self._changed)
 
     @callback

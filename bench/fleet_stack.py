@@ -21,7 +21,6 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.setup import async_setup_component
 
 from custom_components.psa_connected_car.const import DOMAIN
-
 from simulator.config import SimulatorConfig
 from tests.integration.conftest import FlowDriver
 from tests.integration.fleet_b2b_support import FleetFlow
