@@ -18,7 +18,9 @@ import time
 from typing import cast
 
 from homeassistant.config_entries import ConfigEntryState
+from homeassistant.setup import async_setup_component
 
+from custom_components.psa_connected_car.const import DOMAIN
 from simulator.config import SimulatorConfig
 from tests.integration.conftest import FlowDriver
 from tests.integration.fleet_b2b_support import FleetFlow
@@ -54,6 +56,14 @@ def _batch(running: object, enabled: bool) -> None:
     backend.batch.status = BATCH_OFF_STATUS
 
 
+async def _reachable(env: BenchEnv) -> None:
+    """Home Assistant's HTTP app as its external URL (the integration set up first: the
+    test server freezes the app's routes when it starts)."""
+    assert await async_setup_component(env.hass, DOMAIN, {})
+    client = await env.client_factory()
+    await env.hass.config.async_update(external_url=str(client.make_url("/")).rstrip("/"))
+
+
 @asynccontextmanager
 async def open_fleet_stack(
     env: BenchEnv,
@@ -62,8 +72,14 @@ async def open_fleet_stack(
     *,
     batch: bool = True,
     warmup_s: float = 600.0,
+    push: bool = False,
 ) -> AsyncIterator[tuple[Harness, FleetSetup]]:
-    """Simulator (threaded), virtual clock, the fleet flow, the loaded entry."""
+    """Simulator (threaded), virtual clock, the fleet flow, the loaded entry.
+
+    With ``push``, Home Assistant's HTTP app on 127.0.0.1 is its external URL before the
+    entry is made, so the entry registers its fleet monitors and the simulator delivers
+    to its webhook.
+    """
     hass = env.hass
     hass.loop.set_debug(False)
     uploads = folder / "tmp"
@@ -80,6 +96,8 @@ async def open_fleet_stack(
         log = UploadLog(host)
         vt.advance(warmup_s)
         host.call(_batch, running, batch)
+        if push:
+            await _reachable(env)
         pem = folder / "pem"
         pem.mkdir(exist_ok=True)
         flow = FleetFlow(hass, running, env.auth_client_factory, pem)

@@ -17,7 +17,7 @@ import subprocess
 import sys
 from typing import Any
 
-from .report_issues import commands_table, fleet_table, issue_targets
+from .report_issues import commands_table, fleet_push_table, fleet_table, issue_targets
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench-results"
@@ -386,6 +386,7 @@ def render(result: dict[str, Any]) -> str:
         push_table,
         commands_table,
         fleet_table,
+        fleet_push_table,
     ):
         block = table(parts)
         if len(block) > HEADER_LINES:
