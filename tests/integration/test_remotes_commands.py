@@ -8,10 +8,14 @@ from datetime import timedelta
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import device_registry as dr
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
+from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.psa_connected_car.api.remotes import FAILURE_CAUSES, RemoteKind
+from custom_components.psa_connected_car.const import DOMAIN
 from custom_components.psa_connected_car.remotes.errors import snake
 from custom_components.psa_connected_car.remotes.wakeups import next_month_start
 from simulator.remotes.machine import Injection
@@ -110,3 +114,47 @@ async def test_wake_up_limit_refuses_until_next_month(
     await entry.runtime_data.coordinator.async_refresh_all()
     await settle(hass, running)
     assert hass.states.get(sensor).state == "1"
+
+
+async def test_a_failed_command_fires_the_command_failed_trigger_of_that_car(
+    hass: HomeAssistant, push_setup: Setup
+) -> None:
+    """An automation on a car's "Command failed" runs once, with the cause; not on success."""
+    entry, running = push_setup
+    thermic = cars(running)[0]
+    vin = running.sim.truth()[thermic]["vin"]
+    device = dr.async_get(hass).async_get_device_by_identifier((DOMAIN, vin), entry.entry_id)
+    assert device is not None
+    automation = {
+        "triggers": {
+            "platform": "device",
+            "domain": DOMAIN,
+            "device_id": device.id,
+            "type": "command_failed",
+        },
+        "actions": {
+            "event": "test_command_failed",
+            "event_data": {"cause": "{{ trigger.event.data.cause }}"},
+        },
+    }
+    assert await async_setup_component(hass, "automation", {"automation": automation})
+    ran = async_capture_events(hass, "test_command_failed")
+    horn = entity_id(hass, running, thermic, "button", "horn")
+
+    await run_command(
+        hass,
+        running,
+        hass.services.async_call("button", "press", {ATTR_ENTITY_ID: horn}, blocking=True),
+    )
+    await settle(hass, running)
+    assert ran == []
+
+    running.sim.remotes.inject(thermic, Injection("VehicleInUse"))
+    with pytest.raises(HomeAssistantError):
+        await run_command(
+            hass,
+            running,
+            hass.services.async_call("button", "press", {ATTR_ENTITY_ID: horn}, blocking=True),
+        )
+    await hass.async_block_till_done()
+    assert [event.data["cause"] for event in ran] == ["VehicleInUse"]
