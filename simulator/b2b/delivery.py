@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import aiohttp
-
-if TYPE_CHECKING:
-    from simulator.core import Simulator
+from simulator.push.sender import WebhookSender
 
 MAX_RETRY_S = 3 * 86_400.0  # no message is retried beyond 3 days
-POLL_S = 0.05
 
 
 @dataclass(frozen=True)
@@ -85,15 +79,8 @@ def spread_attributes(
     return headers, params, body
 
 
-class DeliveryQueue:
+class DeliveryQueue(WebhookSender[Delivery]):
     """Messages not delivered yet, and the background worker that POSTs them."""
-
-    def __init__(self, sim: Simulator) -> None:
-        self.sim = sim
-        self.queue: list[Delivery] = []
-        self._wake = asyncio.Event()
-        self._busy = False
-        self._session: aiohttp.ClientSession | None = None
 
     def add(self, delivery: Delivery) -> None:
         """Queue a message: sent at once, or gathered into an open batch of the same key."""
@@ -116,43 +103,13 @@ class DeliveryQueue:
         self.queue.append(delivery)
         self._wake.set()
 
-    def tick(self) -> None:
-        """Wake the worker (time moved)."""
-        self._wake.set()
-
     def _due(self) -> list[Delivery]:
         now = self.sim.clock.timestamp()
         return [d for d in self.queue if d.next_at <= now and not d.open_at(now)]
 
-    async def run(self) -> None:
-        """Deliver due messages until cancelled."""
-        self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
-        while True:
-            self._busy = True
-            for delivery in self._due():
-                await self._deliver(delivery)
-            self._busy = False
-            self._wake.clear()
-            timeout = POLL_S if self.queue else None
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout)
-
     async def _deliver(self, delivery: Delivery) -> None:
         counters = self.sim.counters.deliveries
-        counters["attempts"] += 1
-        delivery.attempts += 1
-        assert self._session is not None
-        try:
-            async with self._session.post(
-                delivery.url,
-                json=delivery.message,
-                headers=delivery.headers,
-                params=delivery.params,
-            ) as response:
-                ok = 200 <= response.status < 300
-        except aiohttp.ClientError, TimeoutError, ValueError:
-            ok = False
-        if ok:
+        if await self._post(delivery):
             counters["succeeded"] += 1
             self.queue.remove(delivery)
             return
@@ -163,16 +120,3 @@ class DeliveryQueue:
             self.queue.remove(delivery)
             return
         delivery.next_at = now + delivery.retry.delay
-
-    async def drain(self, limit_s: float = 5.0) -> None:
-        """Wait (at most ``limit_s`` real seconds) until nothing is due and none in flight."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + limit_s
-        self._wake.set()
-        while (self._due() or self._busy) and loop.time() < deadline:  # noqa: ASYNC110
-            await asyncio.sleep(POLL_S / 5)
-
-    async def close(self) -> None:
-        """Close the HTTP session."""
-        if self._session is not None:
-            await self._session.close()

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from dataclasses import dataclass
 import random
 from typing import TYPE_CHECKING, Any
 
-import aiohttp
-
 from simulator.clock import iso
 from simulator.ids import seeded_uuid
 from simulator.push.monitors import observe, satisfied
+from simulator.push.sender import WebhookSender
 from simulator.push.store import CallbackRecord, MonitorRecord
 from simulator.render import resources
 from simulator.render.status import doors, status_document
@@ -24,7 +21,6 @@ if TYPE_CHECKING:
 
 RETRY_DELAY_S = 10.0  # documented B2C retry delay
 RETENTION_S = 72 * 3600.0  # messages are dropped after 3 days of retries
-POLL_S = 0.05
 
 
 @dataclass
@@ -48,18 +44,14 @@ class _Context:
     remote: RemoteRecord | None = None
 
 
-class PushEngine:
+class PushEngine(WebhookSender[Delivery]):
     """Evaluates monitors on uploads and delivers webhook messages in the background."""
 
     def __init__(self, sim: Simulator) -> None:
-        self.sim = sim
+        super().__init__(sim)
         self.callbacks: dict[str, CallbackRecord] = {}
         self.monitors: dict[str, MonitorRecord] = {}
-        self.queue: list[Delivery] = []
         self._ids = random.Random(f"{sim.config.seed}:push")
-        self._wake = asyncio.Event()
-        self._busy = False
-        self._session: aiohttp.ClientSession | None = None
 
     def new_id(self) -> str:
         """A fresh id (hex and dashes, as the spec's pattern wants)."""
@@ -214,10 +206,6 @@ class PushEngine:
         }
         return variables.get(value[1:].lower(), value)
 
-    def tick(self) -> None:
-        """Wake the worker (time moved)."""
-        self._wake.set()
-
     def pending(self) -> int:
         """Messages not delivered yet."""
         return len(self.queue)
@@ -226,34 +214,9 @@ class PushEngine:
         now = self.sim.clock.timestamp()
         return [d for d in self.queue if d.next_at <= now]
 
-    async def run(self) -> None:
-        """The background worker: deliver due messages, retry failures every 10 s (sim)."""
-        self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
-        while True:
-            self._busy = True
-            for delivery in self._due():
-                await self._deliver(delivery)
-            self._busy = False
-            self._wake.clear()
-            timeout = POLL_S if self.queue else None
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout)
-
     async def _deliver(self, delivery: Delivery) -> None:
         counters = self.sim.counters.deliveries
-        counters["attempts"] += 1
-        delivery.attempts += 1
-        assert self._session is not None
-        try:
-            async with self._session.post(
-                delivery.url,
-                json=delivery.message,
-                headers=delivery.headers,
-                params=delivery.params,
-            ) as response:
-                ok = 200 <= response.status < 300
-        except aiohttp.ClientError, TimeoutError:
-            ok = False
+        ok = await self._post(delivery)
         now = self.sim.clock.timestamp()
         if ok:
             counters["succeeded"] += 1
@@ -264,17 +227,3 @@ class PushEngine:
         if now - delivery.created >= RETENTION_S:
             counters["dropped"] += 1
             self.queue.remove(delivery)
-
-    async def drain(self, limit_s: float = 5.0) -> None:
-        """Wait (at most ``limit_s`` real seconds) until no message is due and none in flight."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + limit_s
-        self._wake.set()
-        # Polling: "due" depends on the simulated clock, which no event reports.
-        while (self._due() or self._busy) and loop.time() < deadline:  # noqa: ASYNC110
-            await asyncio.sleep(POLL_S / 5)
-
-    async def close(self) -> None:
-        """Close the HTTP session."""
-        if self._session is not None:
-            await self._session.close()
