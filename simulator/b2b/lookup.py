@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 import math
+from typing import Any
 
 from aiohttp import web
+import orjson
 
 from simulator.api.common import ApiError, hal
 from simulator.b2b.backend import B2B_PREFIX, B2bBackend
@@ -17,6 +19,14 @@ from simulator.render.paging import PageRequest, PagingError, collection, parse_
 from simulator.world.vehicle import Vehicle
 
 PROFILES = ("fleet", "endUser")
+
+
+async def json_body(request: web.Request) -> Any:
+    """The request's JSON body; 400 ``40000`` when it is not JSON."""
+    try:
+        return orjson.loads(await request.read())
+    except orjson.JSONDecodeError as err:
+        raise ApiError(40000, "The body is not JSON") from err
 
 
 def backend_of(request: web.Request) -> B2bBackend:

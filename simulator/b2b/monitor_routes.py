@@ -5,22 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-import orjson
 
 from simulator.api.common import ApiError, hal
-from simulator.b2b.lookup import backend_of, fleet_base, fleet_of, page
+from simulator.b2b.lookup import backend_of, fleet_base, fleet_of, json_body, page
 from simulator.b2b.monitors import FleetMonitor, validate_fleet_monitor
 from simulator.push.store import InvalidBody
 from simulator.render.common import Json, link, stamp
 
 STATUSES = ("Running", "Paused")
-
-
-async def _body(request: web.Request) -> Any:
-    try:
-        return orjson.loads(await request.read())
-    except orjson.JSONDecodeError as err:
-        raise ApiError(40000, "The body is not JSON") from err
 
 
 def _monitor(request: web.Request) -> FleetMonitor:
@@ -86,7 +78,7 @@ async def list_monitors(request: web.Request) -> web.Response:
 async def create_monitor(request: web.Request) -> web.Response:
     """``POST /fleets/{fid}/monitors``."""
     fleet = fleet_of(request)
-    parameter = _validated(await _body(request))
+    parameter = _validated(await json_body(request))
     try:
         monitor = backend_of(request).monitors.create(fleet, parameter)
     except InvalidBody as err:
@@ -102,14 +94,14 @@ async def get_monitor(request: web.Request) -> web.Response:
 async def update_monitor(request: web.Request) -> web.Response:
     """``PUT /fleets/{fid}/monitors/{mid}``."""
     monitor = _monitor(request)
-    backend_of(request).monitors.update(monitor, _validated(await _body(request)))
+    backend_of(request).monitors.update(monitor, _validated(await json_body(request)))
     return monitor_ref(request, monitor)
 
 
 async def set_status(request: web.Request) -> web.Response:
     """``PUT /fleets/{fid}/monitors/{mid}/status`` (``Running`` or ``Paused``)."""
     monitor = _monitor(request)
-    body = await _body(request)
+    body = await json_body(request)
     status = body.get("status") if isinstance(body, dict) else None
     if status not in STATUSES:
         raise ApiError(40000, f"status must be one of {STATUSES}")

@@ -9,10 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-import orjson
 
 from simulator.api.common import ApiError, hal
-from simulator.b2b.lookup import backend_of, fleet_base, fleet_of, page, vehicle_of
+from simulator.b2b.lookup import backend_of, fleet_base, fleet_of, json_body, page, vehicle_of
 from simulator.b2b.remote_callbacks import FleetCallback, validate_remote_callback
 from simulator.push.store import InvalidBody
 from simulator.remotes.model import RemoteRecord
@@ -20,13 +19,6 @@ from simulator.remotes.validate import validate_remote
 from simulator.render.common import Json, link
 
 STATUSES = ("Running", "Paused")
-
-
-async def _body(request: web.Request) -> Any:
-    try:
-        return orjson.loads(await request.read())
-    except orjson.JSONDecodeError as err:
-        raise ApiError(40000, "The body is not JSON") from err
 
 
 def _callback(request: web.Request) -> FleetCallback:
@@ -89,7 +81,7 @@ async def list_callbacks(request: web.Request) -> web.Response:
 async def create_callback(request: web.Request) -> web.Response:
     """``POST /fleets/{fid}/remote/callbacks`` (200 with a ``CallbackRef``, as the spec says)."""
     fleet = fleet_of(request)
-    callback = backend_of(request).callbacks.create(fleet.id, _validated(await _body(request)))
+    callback = backend_of(request).callbacks.create(fleet.id, _validated(await json_body(request)))
     return callback_ref(request, callback, 200)
 
 
@@ -101,14 +93,14 @@ async def get_callback(request: web.Request) -> web.Response:
 async def update_callback(request: web.Request) -> web.Response:
     """``PUT /fleets/{fid}/remote/callbacks/{cbid}``."""
     callback = _callback(request)
-    callback.subscribe = _validated(await _body(request))
+    callback.subscribe = _validated(await json_body(request))
     return callback_ref(request, callback, 202)
 
 
 async def set_callback_status(request: web.Request) -> web.Response:
     """``PUT .../remote/callbacks/{cbid}/status`` (``Running`` or ``Paused``)."""
     callback = _callback(request)
-    body = await _body(request)
+    body = await json_body(request)
     status = body.get("status") if isinstance(body, dict) else None
     if status not in STATUSES:
         raise ApiError(40000, f"status must be one of {STATUSES}")
@@ -160,7 +152,7 @@ async def send_remote(request: web.Request) -> web.Response:
     vehicle = vehicle_of(request, fleet)
     callback = _callback(request)
     try:
-        remote, remote_type = validate_remote(await _body(request))
+        remote, remote_type = validate_remote(await json_body(request))
     except InvalidBody as err:
         raise ApiError(40000, str(err)) from err
     if remote_type not in callback.remote_types:
