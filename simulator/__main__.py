@@ -123,12 +123,13 @@ async def serve(config: SimulatorConfig) -> None:
     site = web.TCPSite(runner, config.host, config.port)
     await site.start()
     port = runner.addresses[0][1]
+    stop = asyncio.Event()
+    # Before the banner: whoever waits for it may stop us at once, and must find the handler.
+    with contextlib.suppress(NotImplementedError):  # SIGTERM stops cleanly (PKI files removed)
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     print(banner(config, f"http://{config.host}:{port}"), flush=True)  # noqa: T201
     if B2B_KEY in app:
         print(b2b_banner(app[B2B_KEY], f"http://{config.host}:{port}"), flush=True)  # noqa: T201
-    stop = asyncio.Event()
-    with contextlib.suppress(NotImplementedError):  # SIGTERM stops cleanly (PKI files removed)
-        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     try:
         await stop.wait()
     finally:
