@@ -9,14 +9,17 @@ from custom_components.psa_connected_car.api import (
     Alert,
     Charging,
     Energy,
+    RateBudget,
     Vehicle,
     VehicleStatus,
 )
 from custom_components.psa_connected_car.polling.planner import (
+    WaitingCars,
     alerts_due,
     automatic_cadence,
     calls_for_cycle,
     car_due,
+    cycle_calls_available,
     minimum_interval_s,
     plan_cycle,
     planned_calls,
@@ -226,3 +229,34 @@ def test_planned_calls_count_alerts_unless_surely_skipped() -> None:
     assert planned_calls(charging, NOW) == 2
     lagging = replace(_alerts_read(parked, timedelta(minutes=1)), alerts_status=None)
     assert planned_calls(lagging, NOW) == 2
+
+
+def test_calls_a_cycle_did_not_spend_go_to_the_next_stalest_cars() -> None:
+    waiting = WaitingCars(["a", "b", "c", "d"], {"a": 3, "b": 2, "c": 2, "d": 1}, 5)
+    assert waiting.top_up(["a", "b"], 5) == set()
+    assert waiting.top_up(["a", "b"], 3) == {"c"}  # d would fit, but c waited longer
+    assert waiting.top_up(["a", "b"], 2) == {"c", "d"}
+    assert waiting.top_up(["a", "b", "c", "d"], 0) == set()
+    assert waiting.top_up([], 9) == set()  # spent more than planned: nothing more
+
+
+async def _previous_cycle(budget: RateBudget, now: list[float], calls: int, over_s: float) -> None:
+    for index in range(calls):
+        now[0] = index * over_s / calls
+        await budget.acquire(wait=False)
+
+
+async def test_a_cycle_gets_the_slots_its_predecessor_frees_while_it_runs() -> None:
+    now = [0.0]
+    budget = RateBudget(limit=120, window_s=60, burst_limit=10, clock=lambda: now[0])
+    await _previous_cycle(budget, now, 96, over_s=20)  # slower than the burst limit
+    now[0] = 60.0
+    minute = timedelta(minutes=1)
+    # Paced by the burst limit alone (9.6 s), half the last cycle would still count.
+    assert cycle_calls_available(budget, minute) < 96 * 3 // 4
+    # As long as the last cycle took, its requests leave the window as this one sends.
+    assert cycle_calls_available(budget, minute, timedelta(seconds=20)) == 96
+    # A cycle that took longer than half the cadence is not taken as the pace.
+    assert cycle_calls_available(budget, minute, timedelta(minutes=5)) == 96
+    now[0] = 30.0  # within half the cadence, only the request sent at 0 s leaves
+    assert cycle_calls_available(budget, minute, timedelta(minutes=5)) == 120 - 96 + 1

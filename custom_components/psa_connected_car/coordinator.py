@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import replace
 from datetime import datetime, timedelta
 import logging
@@ -36,12 +36,12 @@ from .const import (
     DOMAIN,
     PARKED_INTERVAL,
     POLICY_FIXED,
-    VEHICLE_LIST_INTERVAL,
     api_locale,
 )
 from .events.alerts import AlertEventDispatcher
 from .fleet.connection import auth_failure_key
 from .polling.planner import (
+    WaitingCars,
     alerts_due,
     automatic_cadence,
     car_due,
@@ -55,6 +55,7 @@ from .runtime import PsaConfigEntry, PsaRuntimeData
 from .trips.reads import TripReads
 from .vehicles.availability import AvailabilityLog
 from .vehicles.data import VehicleData
+from .vehicles.listing import VehicleListing
 from .vehicles.odometer import keep_good_odometer
 from .vehicles.reads import CarReads
 from .vehicles.registry import VehicleRegistry
@@ -62,8 +63,6 @@ from .vehicles.registry import VehicleRegistry
 __all__ = ["PsaConfigEntry", "PsaCoordinator", "PsaRuntimeData"]
 _LOGGER = logging.getLogger(__name__)
 CONCURRENT_VEHICLES = 4
-VEHICLE_LIST_RETRY = timedelta(hours=1)
-"""After a failed or empty car list (the known cars stay meanwhile)."""
 REFRESH_TIMER = f"{DOMAIN} refresh interval"
 
 
@@ -90,7 +89,7 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
         self.trips = TripReads(hass, entry, client, self.vehicles.device_id)
         self.collisions = CollisionReads(hass, entry, client, self.vehicles.device_id, self.clock)
         self._availability = AvailabilityLog()
-        self._vehicles_fetched_at: datetime | None = None
+        self._listing = VehicleListing(client, self.vehicles, self.clock.utcnow)
         self._reads = CarReads(client, lambda: self._locale, self.clock.utcnow)
         self.push_safety_interval: timedelta | None = None
         self.cadence = PARKED_INTERVAL
@@ -98,6 +97,10 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
         self._read_all = False
         self._alerts_pushed = False
         self._cycle_start = self.clock.utcnow()
+        self._waiting = WaitingCars([], {}, 0)
+        self._last_cycle = timedelta(0)
+        self._cars_left_behind = False
+        """Whether the last cycle left cars that were due unread (its budget was spent)."""
 
     # -- public helpers ----------------------------------------------------------------
 
@@ -170,7 +173,7 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
 
     async def async_refresh_vehicle_list(self) -> None:
         """Read the account's car list now instead of waiting up to 12 hours."""
-        self._vehicles_fetched_at = None
+        self._listing.read_soon()
         await self.async_refresh_all()
 
     async def async_refresh_all(self) -> None:
@@ -210,7 +213,8 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
         previous = self.data or {}
         started = self._cycle_start = self.clock.utcnow()
         try:
-            vehicles = await self._async_vehicle_list(previous)
+            wanted = self.config_entry.options.get(CONF_VEHICLES) or ()
+            vehicles = await self._listing.async_cars(previous, wanted)
             results = await self._async_read_cars(vehicles, previous)
         except AuthenticationError as err:
             raise ConfigEntryAuthFailed(
@@ -233,14 +237,35 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
         if data and not any(item.available for item in data.values()):
             raise UpdateFailed(translation_domain=DOMAIN, translation_key="all_vehicles_failed")
         self.events.async_compare(previous, data, self.vehicles.device_id)
-        self._plan_next_interval(data, spent=self.clock.utcnow() - started)
+        self._last_cycle = self.clock.utcnow() - started
+        self._plan_next_interval(data, spent=self._last_cycle)
         return data
 
     async def _async_read_cars(
         self, vehicles: list[Vehicle], previous: dict[str, VehicleData]
     ) -> list[VehicleData]:
-        """Read this cycle's cars concurrently; the first auth or rate-limit error ends all."""
+        """Read this cycle's cars; what their plan priced but did not spend (a driving car's
+        trips are read only once it stopped, alerts only after an upload) reads the next
+        stalest cars. The first auth or rate-limit error ends all."""
         chosen, with_maintenance = self._plan_cycle(vehicles, previous)
+        budget = self.client.rate_budget
+        taken = budget.taken
+        read = await self._async_read_chosen(vehicles, previous, chosen, with_maintenance)
+        waiting = self._waiting
+        while extra := waiting.top_up(read.keys(), budget.taken - taken):
+            read |= await self._async_read_chosen(vehicles, previous, extra, set())
+        self._cars_left_behind = any(vid not in read for vid in waiting.stalest_first)
+        kept = [read.get(v.id) or self._keep(v, previous.get(v.id)) for v in vehicles]
+        return await self.trips.with_pushed_trips(kept, set(read))
+
+    async def _async_read_chosen(
+        self,
+        vehicles: list[Vehicle],
+        previous: dict[str, VehicleData],
+        chosen: Set[str],
+        with_maintenance: Set[str],
+    ) -> dict[str, VehicleData]:
+        """Read the ``chosen`` cars concurrently, by id."""
         semaphore = asyncio.Semaphore(CONCURRENT_VEHICLES)
         try:
             async with asyncio.TaskGroup() as group:
@@ -255,39 +280,7 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
                 ]
         except ExceptionGroup as errors:
             raise decisive_error(errors.exceptions) from None
-        read = {task.result().vehicle.id: task.result() for task in tasks}
-        kept = [read.get(v.id) or self._keep(v, previous.get(v.id)) for v in vehicles]
-        return await self.trips.with_pushed_trips(kept, set(read))
-
-    async def _async_vehicle_list(self, previous: dict[str, VehicleData]) -> list[Vehicle]:
-        """The cars to follow: the account's list, read every 12 hours.
-
-        A failed or empty list while cars are known is a failed read: the known cars stay.
-        """
-        now = self.clock.utcnow()
-        known = [item.vehicle for item in previous.values()]
-        fetched = self._vehicles_fetched_at
-        if previous and fetched is not None and now - fetched < VEHICLE_LIST_INTERVAL:
-            return known
-        try:
-            listed = await self.client.get_vehicles()
-        except PsaError as err:
-            if isinstance(err, (AuthenticationError, RateLimitedError)) or not previous:
-                raise
-            _LOGGER.info("Could not refresh the vehicle list (%s); keeping the known cars", err)
-            self._vehicles_fetched_at = now - VEHICLE_LIST_INTERVAL + VEHICLE_LIST_RETRY
-            return known
-        if not listed and (previous or self.vehicles.has_devices()):
-            if not previous:  # a restart: the cars are known from their devices
-                raise UpdateFailed(translation_domain=DOMAIN, translation_key="no_cars_listed")
-            _LOGGER.info("The API listed no cars; keeping the known cars")
-            self._vehicles_fetched_at = now - VEHICLE_LIST_INTERVAL + VEHICLE_LIST_RETRY
-            return known
-        self._vehicles_fetched_at = now
-        wanted = set(self.config_entry.options.get(CONF_VEHICLES) or ())
-        selected = [v for v in listed if not wanted or v.id in wanted]
-        followed = [v for v in known if not wanted or v.id in wanted]
-        return self.vehicles.with_absent_cars(selected, followed, now)
+        return {task.result().vehicle.id: task.result() for task in tasks}
 
     def _plan_cycle(
         self, vehicles: list[Vehicle], previous: dict[str, VehicleData]
@@ -308,7 +301,8 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
         due = {v.id for v in waiting if maintenance_due(previous.get(v.id), now)}
         pushed = self._alerts_pushed
         costs = {v.id: planned_calls(previous.get(v.id), now, pushed=pushed) for v in waiting}
-        available = cycle_calls_available(self.client.rate_budget, self.cadence)
+        available = cycle_calls_available(self.client.rate_budget, self.cadence, self._last_cycle)
+        self._waiting = WaitingCars(ordered, costs, available)
         chosen, maintenance = plan_cycle(ordered, due, available, costs)
         self.collisions.plan(chosen, previous, now, available - len(maintenance), costs)
         return set(chosen), maintenance

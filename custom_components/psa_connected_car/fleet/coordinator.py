@@ -38,7 +38,6 @@ class FleetCoordinator(PsaCoordinator):
         super().__init__(hass, entry, client)
         self.fleet_client = client
         self._batch = client.batch
-        self._cars_left_behind = False
 
     @override
     async def _async_read_cars(
@@ -62,9 +61,7 @@ class FleetCoordinator(PsaCoordinator):
         chosen, maintenance = super()._plan_cycle(vehicles, previous)
         now = self._cycle_start
         if not all(self._batch.serves(kind, now) for kind in BATCH_FOR_EVERY_CAR):
-            self._cars_left_behind = len(chosen) < len(vehicles)
             return chosen, maintenance
-        self._cars_left_behind = False
         every_car = {vehicle.id for vehicle in vehicles}
         if self._batch.serves(BatchKind.MAINTENANCE, now):
             maintenance = {vid for vid in every_car if maintenance_due(previous.get(vid), now)}

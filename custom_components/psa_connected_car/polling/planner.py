@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence, Set
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 import math
 
@@ -46,15 +47,19 @@ def calls_for_cycle(limit: int, window_s: float, interval_s: float, remaining: i
     return min(share, per_window, remaining)
 
 
-def cycle_calls_available(budget: RateBudget, cadence: timedelta) -> int:
+def cycle_calls_available(
+    budget: RateBudget, cadence: timedelta, last_cycle: timedelta = timedelta(0)
+) -> int:
     """Requests the next cycle may send from ``budget``, cycles ``cadence`` apart.
 
-    Paced by the burst limit, a cycle also gets the slots that leave the window meanwhile:
-    the previous cycle's, sent one cadence earlier at the same pace.
+    A cycle also gets the slots that leave the window while it runs: the previous cycle's,
+    sent one cadence earlier at the same pace. It runs as long as the last one took (at
+    most half the cadence), and at least as long as the burst limit paces its requests.
     """
     interval = cadence.total_seconds()
     wanted = calls_for_cycle(budget.limit, budget.window_s, interval, budget.limit)
-    available = budget.available_within(wanted / budget.burst_limit)
+    lasts = min(last_cycle.total_seconds(), interval / 2)
+    available = budget.available_within(max(wanted / budget.burst_limit, lasts))
     return calls_for_cycle(budget.limit, budget.window_s, interval, available)
 
 
@@ -80,6 +85,25 @@ def plan_cycle(
     spare = calls_available - used
     with_maintenance = [vid for vid in chosen if vid in maintenance_due]
     return chosen, set(with_maintenance[: max(0, spare)])
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingCars:
+    """The cars a cycle found due, stalest first, what each was priced and the cycle's calls."""
+
+    stalest_first: Sequence[str]
+    costs: Mapping[str, int]
+    calls_available: int
+
+    def top_up(self, read: Iterable[str], spent: int) -> set[str]:
+        """The next stalest cars not ``read`` yet that the calls not ``spent`` still pay for.
+
+        A plan prices each car at what it may cost; what it did not cost is not lost.
+        """
+        done = set(read)
+        unread = [vid for vid in self.stalest_first if vid not in done]
+        chosen, _ = plan_cycle(unread, set(), self.calls_available - spent, self.costs)
+        return set(chosen)
 
 
 def plan_collision_reads(
