@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Set
+from collections.abc import Awaitable, Callable, Set
 from dataclasses import replace
 from datetime import datetime, timedelta
 import logging
@@ -24,7 +23,6 @@ from .api import (
     RateLimitedError,
     Vehicle,
     VehicleStatus,
-    decisive_error,
 )
 from .clock import get_clock
 from .collisions.reads import CollisionReads
@@ -51,6 +49,7 @@ from .polling.planner import (
     plan_cycle,
     planned_calls,
 )
+from .polling.rounds import read_cars
 from .runtime import PsaConfigEntry, PsaRuntimeData
 from .trips.reads import TripReads
 from .vehicles.availability import AvailabilityLog
@@ -62,7 +61,6 @@ from .vehicles.registry import VehicleRegistry
 
 __all__ = ["PsaConfigEntry", "PsaCoordinator", "PsaRuntimeData"]
 _LOGGER = logging.getLogger(__name__)
-CONCURRENT_VEHICLES = 4
 REFRESH_TIMER = f"{DOMAIN} refresh interval"
 
 
@@ -246,41 +244,26 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
     ) -> list[VehicleData]:
         """Read this cycle's cars; what their plan priced but did not spend (a driving car's
         trips are read only once it stopped, alerts only after an upload) reads the next
-        stalest cars. The first auth or rate-limit error ends all."""
+        stalest cars."""
         chosen, with_maintenance = self._plan_cycle(vehicles, previous)
         budget = self.client.rate_budget
         taken = budget.taken
-        read = await self._async_read_chosen(vehicles, previous, chosen, with_maintenance)
+
+        def reader(maintenance: Set[str]) -> Callable[[Vehicle], Awaitable[VehicleData]]:
+            return lambda car: self._async_refresh_vehicle(
+                car, previous.get(car.id), maintenance=car.id in maintenance
+            )
+
+        read, spent_out = await read_cars(
+            [v for v in vehicles if v.id in chosen], reader(with_maintenance)
+        )
         waiting = self._waiting
-        while extra := waiting.top_up(read.keys(), budget.taken - taken):
-            read |= await self._async_read_chosen(vehicles, previous, extra, set())
+        while not spent_out and (extra := waiting.top_up(read.keys(), budget.taken - taken)):
+            more, spent_out = await read_cars([v for v in vehicles if v.id in extra], reader(set()))
+            read |= more
         self._cars_left_behind = any(vid not in read for vid in waiting.stalest_first)
         kept = [read.get(v.id) or self._keep(v, previous.get(v.id)) for v in vehicles]
         return await self.trips.with_pushed_trips(kept, set(read))
-
-    async def _async_read_chosen(
-        self,
-        vehicles: list[Vehicle],
-        previous: dict[str, VehicleData],
-        chosen: Set[str],
-        with_maintenance: Set[str],
-    ) -> dict[str, VehicleData]:
-        """Read the ``chosen`` cars concurrently, by id."""
-        semaphore = asyncio.Semaphore(CONCURRENT_VEHICLES)
-        try:
-            async with asyncio.TaskGroup() as group:
-                tasks = [
-                    group.create_task(
-                        self._async_refresh_vehicle(
-                            v, previous.get(v.id), semaphore, maintenance=v.id in with_maintenance
-                        )
-                    )
-                    for v in vehicles
-                    if v.id in chosen
-                ]
-        except ExceptionGroup as errors:
-            raise decisive_error(errors.exceptions) from None
-        return {task.result().vehicle.id: task.result() for task in tasks}
 
     def _plan_cycle(
         self, vehicles: list[Vehicle], previous: dict[str, VehicleData]
@@ -318,7 +301,6 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
         self,
         vehicle: Vehicle,
         previous: VehicleData | None,
-        semaphore: asyncio.Semaphore,
         *,
         maintenance: bool,
     ) -> VehicleData:
@@ -327,26 +309,25 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
         A car whose status fails is unavailable; the status stays when a later read fails.
         """
         base = replace(previous, vehicle=vehicle) if previous else VehicleData(vehicle=vehicle)
-        async with semaphore:
-            try:
-                status = keep_good_odometer(base.status, await self.client.get_status(vehicle.id))
-            except AuthenticationError, RateLimitedError:
-                raise
-            except PsaError as err:
-                self._availability.failed(vehicle, err)
-                return replace(base, available=False)
-            self._availability.answered(vehicle)
-            self._reads.log_no_data_once(base, "status", status is None)
-            read = replace(base, status=status, available=True, refreshed_at=self.clock.utcnow())
-            # The cycle's start, as planned: a car due a second later waits for the next.
-            if alerts_due(base, status, self._cycle_start, pushed=self._alerts_pushed):
-                read = await self._reads.with_alerts(read)
-            else:
-                read = replace(read, alerts_status=status)
-            if maintenance:
-                read = await self._reads.with_maintenance(read)
-            read = await self.collisions.with_collisions(read)
-            return await self.trips.with_trips(base, read)
+        try:
+            status = keep_good_odometer(base.status, await self.client.get_status(vehicle.id))
+        except AuthenticationError, RateLimitedError:
+            raise
+        except PsaError as err:
+            self._availability.failed(vehicle, err)
+            return replace(base, available=False)
+        self._availability.answered(vehicle)
+        self._reads.log_no_data_once(base, "status", status is None)
+        read = replace(base, status=status, available=True, refreshed_at=self.clock.utcnow())
+        # The cycle's start, as planned: a car due a second later waits for the next.
+        if alerts_due(base, status, self._cycle_start, pushed=self._alerts_pushed):
+            read = await self._reads.with_alerts(read)
+        else:
+            read = replace(read, alerts_status=status)
+        if maintenance:
+            read = await self._reads.with_maintenance(read)
+        read = await self.collisions.with_collisions(read)
+        return await self.trips.with_trips(base, read)
 
     @property
     def _locale(self) -> str | None:

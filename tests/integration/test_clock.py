@@ -136,11 +136,16 @@ async def test_retry_after_is_honoured_on_the_injected_clock(
     hass.data[DATA_CLOCK] = clock
     entry = await _setup(hass, flow)
     coordinator: PsaCoordinator = entry.runtime_data.coordinator
-    flow.running.sim.inject_fault(FaultSpec(kind="error", status=429, count=1))
+    cars = len(coordinator.data)
+    # Every car's status refused: a cycle that read no car fails (one that read some keeps them).
+    flow.running.sim.inject_fault(
+        FaultSpec(kind="error", status=429, count=cars, endpoint="getVehicleStatus")
+    )
 
     await coordinator.async_refresh()
     assert not coordinator.last_update_success
     assert clock.pending(REFRESH_TIMER) == [60]  # no Retry-After: the client's default
+    flow.running.sim.clear_faults()  # those the budget, blocked after the first, kept back
 
     await clock.advance(60)
     assert coordinator.last_update_success

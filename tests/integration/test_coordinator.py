@@ -78,6 +78,32 @@ async def test_rate_limited_keeps_data_and_honours_retry_after(
     assert coordinator.data is before
 
 
+async def test_a_429_during_a_cycle_keeps_the_cars_read_before_it(
+    hass: HomeAssistant, setup_integration: Setup, freezer: FrozenDateTimeFactory
+) -> None:
+    entry, running = setup_integration
+    coordinator = _coordinator(entry)
+    refused, *others = list(coordinator.data)
+    before = coordinator.data[refused]
+    running.sim.inject_fault(
+        FaultSpec(
+            kind="error",
+            status=429,
+            count=1,
+            endpoint=f"/connectedcar/v4/user/vehicles/{refused}/status",
+        )
+    )
+    freezer.tick(timedelta(minutes=5))
+    await coordinator.async_refresh()
+
+    assert coordinator.last_update_success
+    now = coordinator.clock.utcnow()
+    assert coordinator.data[refused].refreshed_at == before.refreshed_at
+    assert coordinator.data[refused].status == before.status
+    assert all(item.available for item in coordinator.data.values())
+    assert any(coordinator.data[car].refreshed_at == now for car in others)
+
+
 async def test_revoked_login_starts_reauth(hass: HomeAssistant, setup_integration: Setup) -> None:
     entry, running = setup_integration
     running.sim.revoke_tokens("all")
