@@ -98,6 +98,8 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
         self._waiting = WaitingCars([], {}, 0)
         self._last_cycle = timedelta(0)
         self._cars_left_behind = False
+        self.pushed_car: str | None = None
+        """The car whose push listeners are being told of; ``None`` for a refresh."""
         """Whether the last cycle left cars that were due unread (its budget was spent)."""
 
     # -- public helpers ----------------------------------------------------------------
@@ -143,16 +145,41 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
             alerts=alerts if alerts is not None else current.alerts,
             available=True,
         )
-        data = {**previous, vehicle_id: self.trips.after_push(current, updated)}
-        self.events.async_compare(previous, data, self.vehicles.device_id)
-        # What async_set_updated_data does, except restarting the polling timer: pushes
-        # about one car would hold back every car's next read.
-        self.data = data
+        pushed = self.trips.after_push(current, updated)
+        self.events.async_compare(
+            {vehicle_id: current}, {vehicle_id: pushed}, self.vehicles.device_id
+        )
+        # What async_set_updated_data does, except restarting the polling timer (pushes
+        # about one car would hold back every car's next read) and updating every car's
+        # entities (a push would cost each car in the account).
+        every_car = not self.last_update_success  # their entities showed unavailable
+        self.data = {**previous, vehicle_id: pushed}
         self.last_update_success = True
         self.last_exception = None
         self.last_update_success_time = self.clock.utcnow()
-        self.async_update_listeners()
+        if every_car:
+            self.async_update_listeners()
+        else:
+            self._async_update_car_listeners(vehicle_id)
         return True
+
+    @callback
+    def _async_update_car_listeners(self, vehicle_id: str) -> None:
+        """Update the entities of one car (their context) and the listeners of every car.
+
+        Those see ``pushed_car`` set to the car while they run.
+        """
+        self.pushed_car = vehicle_id
+        try:
+            for update_callback, context in list(self._listeners.values()):
+                if context is not None and context != vehicle_id:
+                    continue
+                try:
+                    update_callback()
+                except Exception:  # as Home Assistant's own loop: one listener, not all
+                    _LOGGER.exception("Unexpected error updating a listener after a push")
+        finally:
+            self.pushed_car = None
 
     async def async_read_status(self, vehicle_id: str) -> VehicleStatus | None:
         """One car's status, read now (``None`` when the API has none)."""

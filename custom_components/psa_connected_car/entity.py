@@ -139,8 +139,8 @@ class PsaEntity(CoordinatorEntity[PsaCoordinator]):
         vehicle_id: str,
         description: PsaEntityDescription,
     ) -> None:
-        """Bind the entity to a car of the coordinator."""
-        super().__init__(coordinator)
+        """Bind the entity to a car of the coordinator (a push updates that car's only)."""
+        super().__init__(coordinator, context=vehicle_id)
         self.entity_description = description
         self.vehicle_id = vehicle_id
         vehicle = coordinator.data[vehicle_id].vehicle
@@ -201,6 +201,9 @@ def async_add_vehicle_entities[D: PsaEntityDescription](
 
     @callback
     def add_known() -> None:
+        if coordinator.pushed_car is not None:  # a push: data it may have brought
+            add([coordinator.pushed_car])
+            return
         current = set(coordinator.data or {})
         # A car that left the account lost its device and entities: if it comes back,
         # it gets them again.

@@ -10,13 +10,14 @@ from datetime import timedelta
 import logging
 
 from homeassistant.config_entries import ConfigEntryDisabler
-from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 import pytest
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.psa_connected_car.const import EVENT_ALERT
 from custom_components.psa_connected_car.coordinator import PsaCoordinator
+from simulator.faults import FaultSpec
 
 from . import push_support
 from .push_support import (
@@ -360,3 +361,48 @@ async def test_a_new_address_replaces_the_callback(
     await settle(hass, running)
     assert running.sim.stats()["deliveries"]["succeeded"] >= 1
     assert running.sim.stats()["deliveries"]["failed"] == 0
+
+
+async def test_a_push_about_one_car_writes_that_cars_entities_only(
+    hass: HomeAssistant, push_setup: Setup, caplog: pytest.LogCaptureFixture
+) -> None:
+    _entry, running = push_setup
+    pushed, other, *_ = cars(running)
+    moving = entity_id(hass, running, pushed, "binary_sensor", "moving")
+    others = [
+        entity_id(hass, running, other, "binary_sensor", "moving"),
+        entity_id(hass, running, other, "sensor", "active_alerts"),
+    ]
+    reported = {entity: hass.states.get(entity).last_reported for entity in others}  # type: ignore[union-attr]
+
+    @callback
+    def faulty_listener() -> None:
+        raise RuntimeError("a listener that fails")
+
+    _coordinator(push_setup).async_add_listener(faulty_listener)
+    running.sim.start_trip(pushed, duration_s=600, speed_kmh=50)
+    await settle(hass, running)
+
+    assert hass.states.get(moving).state == STATE_ON  # type: ignore[union-attr]
+    # Home Assistant stamps every write, changed or not: the other car's were not written.
+    assert {entity: hass.states.get(entity).last_reported for entity in others} == reported  # type: ignore[union-attr]
+    assert "Unexpected error updating a listener after a push" in caplog.text
+
+
+async def test_a_push_after_a_failed_poll_brings_every_car_back(
+    hass: HomeAssistant, push_setup: Setup
+) -> None:
+    _entry, running = push_setup
+    pushed, other, *_ = cars(running)
+    other_moving = entity_id(hass, running, other, "binary_sensor", "moving")
+    coordinator = _coordinator(push_setup)
+    running.sim.inject_fault(FaultSpec(kind="shrink_limit", limit=0))
+    await coordinator.async_refresh_all()
+    assert hass.states.get(other_moving).state == STATE_UNAVAILABLE  # type: ignore[union-attr]
+    running.sim.clear_faults()
+
+    running.sim.start_trip(pushed, duration_s=600, speed_kmh=50)
+    await settle(hass, running)
+
+    assert coordinator.last_update_success
+    assert hass.states.get(other_moving).state == STATE_OFF  # type: ignore[union-attr]

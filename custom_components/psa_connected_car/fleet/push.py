@@ -83,6 +83,7 @@ class FleetPush:
         self._identity: PushIdentity | None = None
         self.monitor_ids: list[str] = []
         self.applied = 0
+        self._ids_by_vin: dict[str, str] = {}
 
     async def async_start(self) -> None:
         """Register the webhook and, in the background, the fleet's monitors."""
@@ -160,7 +161,11 @@ class FleetPush:
     def _apply(self, event: FleetPushEvent) -> None:
         """Hand the event's data to the coordinator, for a car of this fleet."""
         cars = self.coordinator.data or {}
-        known = next((item for item in cars.values() if item.vehicle.vin == event.vin), None)
+        vehicle_id = self._ids_by_vin.get(event.vin)
+        if vehicle_id not in cars:  # a car new to this handler, or one that left
+            self._ids_by_vin = {item.vehicle.vin: vid for vid, item in cars.items()}
+            vehicle_id = self._ids_by_vin.get(event.vin)
+        known = cars.get(vehicle_id) if vehicle_id is not None else None
         if known is None:
             return
         status = event.status if status_is_newer(event.status, known.status) else None
