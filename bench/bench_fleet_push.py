@@ -138,6 +138,13 @@ async def test_fleet_push(bench_env: BenchEnv, tmp_path: Path) -> None:
             lambda: sum(m.fleet_id == fleet_id for m in running.b2b.monitors.monitors.values())
         )
         assert monitors == 2, f"fleet monitors registered: {monitors}"
+        # Home Assistant refuses enabled entities past 10 000 per entry: every car is whole.
+        located = len(h.hass.states.async_entity_ids("device_tracker"))
+        enabled = sum(
+            1
+            for item in er.async_entries_for_config_entry(er.async_get(h.hass), h.entry.entry_id)
+            if not item.disabled_by
+        )
         probe = DeliveryProbe(h, running.b2b.deliveries)
         changed = h.cars[::CHANGED_SHARE]
         per_round: dict[str, int] = {}
@@ -170,6 +177,8 @@ async def test_fleet_push(bench_env: BenchEnv, tmp_path: Path) -> None:
         },
         "applied_per_round": per_round,
         "deliveries_not_applied": probe.unapplied,
+        "cars_located": located,
+        "enabled_entities": enabled,
         "deliveries": stats["deliveries"],
         "rate_limited": stats["rate_limited"],
         "peak_window": stats["peak_window"],
@@ -186,3 +195,4 @@ async def test_fleet_push(bench_env: BenchEnv, tmp_path: Path) -> None:
     )
     assert lat["n"] == len(changed) * len(ROUNDS), result
     assert probe.unapplied == 0, result
+    assert located == CARS, result

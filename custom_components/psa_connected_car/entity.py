@@ -22,6 +22,7 @@ from .api.models import Vehicle, VehicleStatus
 from .const import CONF_BRAND, CONF_COUNTRY, DOMAIN, IMPERIAL_ROAD_COUNTRIES, MANUFACTURER_FALLBACK
 from .coordinator import PsaConfigEntry, PsaCoordinator
 from .vehicles.data import VehicleData
+from .vehicles.entity_share import starts_enabled
 
 BRAND_CODE_MAX_LENGTH = 2
 """A vehicle ``brand`` this short is a code, not a name."""
@@ -145,6 +146,8 @@ class PsaEntity(CoordinatorEntity[PsaCoordinator]):
         self.vehicle_id = vehicle_id
         vehicle = coordinator.data[vehicle_id].vehicle
         self._attr_unique_id = vehicle_unique_id(vehicle, description.key)
+        if not starts_enabled(description.key, len(coordinator.data)):
+            self._attr_entity_registry_enabled_default = False
         entry_brand = coordinator.config_entry.data.get(CONF_BRAND)
         self._attr_device_info = vehicle_device_info(vehicle, entry_brand)
 
