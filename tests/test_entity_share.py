@@ -49,10 +49,11 @@ def test_every_entity_of_a_car_is_ranked_once() -> None:
     assert sorted(BY_USEFULNESS) == sorted(keys)
 
 
-def test_an_account_of_a_few_cars_keeps_every_entity() -> None:
-    assert _enabled_per_car(10) == sum(
-        1 for description in DESCRIPTIONS if description.entity_registry_enabled_default
-    )
+def test_up_to_169_cars_keep_every_entity() -> None:
+    every = sum(1 for description in DESCRIPTIONS if description.entity_registry_enabled_default)
+    assert _enabled_per_car(10) == _enabled_per_car(169) == every
+    assert _enabled_per_car(170) < every
+    assert _enabled_per_car(500) == 18  # as docs/fleet.md lists them
 
 
 @pytest.mark.parametrize("cars", [1, 50, 250, 300, 500, 1000, 2500, 9000])
