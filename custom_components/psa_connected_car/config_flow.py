@@ -43,8 +43,8 @@ from .flow.account_check import (
 )
 from .flow.certificates import (
     CertificateError,
-    async_accept_uploads,
     async_remove_certificates,
+    async_take_uploads,
     async_validated_ssl_context,
     certificate_dir,
     certificate_folder,
@@ -181,13 +181,8 @@ class PsaConfigFlow(FleetFlowMixin, AbstractOAuth2FlowHandler, domain=DOMAIN):
         """Optional client certificate and key for the partner API (mTLS)."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            try:
-                paths = await async_accept_uploads(self.hass, user_input, self.flow_id)
-            except CertificateError as err:
-                errors["base"] = err.reason
-            else:
-                if paths is not None:
-                    self._setup[CONF_CERTIFICATE] = paths
+            errors = await async_take_uploads(self.hass, user_input, self.flow_id, self._setup)
+            if not errors:
                 return await self.async_step_pick_implementation()
         return self.async_show_form(
             step_id="certificate", data_schema=certificate_schema(), errors=errors

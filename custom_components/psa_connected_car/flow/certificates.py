@@ -8,12 +8,13 @@ import os
 from pathlib import Path
 import shutil
 import ssl
+from typing import Any
 
 from homeassistant.components.file_upload import process_uploaded_file
 from homeassistant.core import HomeAssistant
 
 from ..api import CertificateError as ApiCertificateError, async_create_ssl_context
-from ..const import CONF_CA_FILE, CONF_CERT_FILE, CONF_KEY_FILE, DOMAIN
+from ..const import CONF_CA_FILE, CONF_CERT_FILE, CONF_CERTIFICATE, CONF_KEY_FILE, DOMAIN
 
 FILE_NAMES = {CONF_CERT_FILE: "client.crt", CONF_KEY_FILE: "client.key", CONF_CA_FILE: "ca.crt"}
 
@@ -52,6 +53,23 @@ async def async_accept_uploads(
         await async_remove_certificates(hass, folder)
         raise
     return paths
+
+
+async def async_take_uploads(
+    hass: HomeAssistant, user_input: Mapping[str, str], flow_id: str, setup: dict[str, Any]
+) -> dict[str, str]:
+    """Accept the certificate step's uploads into the flow's ``setup``: the form's errors.
+
+    None when the files make a usable certificate, or when nothing was uploaded (``setup``
+    keeps what it had).
+    """
+    try:
+        paths = await async_accept_uploads(hass, user_input, flow_id)
+    except CertificateError as err:
+        return {"base": err.reason}
+    if paths is not None:
+        setup[CONF_CERTIFICATE] = paths
+    return {}
 
 
 async def async_store_uploads(

@@ -49,8 +49,8 @@ from ..const import (
 from ..fleet.connection import async_fleet_client, fleet_error_key
 from .certificates import (
     CertificateError,
-    async_accept_uploads,
     async_remove_certificates,
+    async_take_uploads,
     certificate_folder,
 )
 from .schemas import PEM_FILES, address_error
@@ -159,13 +159,8 @@ class FleetFlowMixin(ConfigFlow):
         """The client certificate and key; an entry's own stay when nothing is uploaded."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            try:
-                paths = await async_accept_uploads(self.hass, user_input, self.flow_id)
-            except CertificateError as err:
-                errors["base"] = err.reason
-            else:
-                if paths is not None:
-                    self._setup[CONF_CERTIFICATE] = paths
+            errors = await async_take_uploads(self.hass, user_input, self.flow_id, self._setup)
+            if not errors:
                 return await self._async_fleet_test()
         return self._certificate_form(errors)
 
