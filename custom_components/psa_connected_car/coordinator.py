@@ -98,9 +98,9 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
         self._waiting = WaitingCars([], {}, 0)
         self._last_cycle = timedelta(0)
         self._cars_left_behind = False
+        """Whether the last cycle left cars that were due unread (its budget was spent)."""
         self.pushed_car: str | None = None
         """The car whose push listeners are being told of; ``None`` for a refresh."""
-        """Whether the last cycle left cars that were due unread (its budget was spent)."""
 
     # -- public helpers ----------------------------------------------------------------
 
@@ -238,7 +238,7 @@ class PsaCoordinator(TimestampDataUpdateCoordinator[dict[str, VehicleData]]):
         previous = self.data or {}
         started = self._cycle_start = self.clock.utcnow()
         try:
-            wanted = self.config_entry.options.get(CONF_VEHICLES) or ()
+            wanted = set(self.config_entry.options.get(CONF_VEHICLES) or ())
             vehicles = await self._listing.async_cars(previous, wanted)
             results = await self._async_read_cars(vehicles, previous)
         except AuthenticationError as err:
