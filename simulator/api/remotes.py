@@ -10,6 +10,7 @@ from simulator.push.store import InvalidBody
 from simulator.remotes.model import SCOPES, RemoteRecord
 from simulator.remotes.validate import validate_remote
 from simulator.render.common import Json, link
+from simulator.render.remotes import remote_action
 
 
 def _remote_href(request: web.Request, record: RemoteRecord) -> str:
@@ -20,16 +21,8 @@ def _remote_href(request: web.Request, record: RemoteRecord) -> str:
 
 def _remote_document(request: web.Request, record: RemoteRecord) -> Json:
     callback = f"{api_base(request)}/user/callbacks/{record.callback_id}"
-    doc: Json = {
-        "_links": {"self": link(_remote_href(request, record)), "callback": link(callback)},
-        "remoteActionId": record.id,
-        "type": record.type,
-        "status": record.status,
-        "remote": record.remote,
-    }
-    if record.failure is not None:
-        doc["failureCause"] = record.failure
-    return doc
+    links = {"self": link(_remote_href(request, record)), "callback": link(callback)}
+    return remote_action(record, links)
 
 
 async def send_remote(request: web.Request) -> web.Response:

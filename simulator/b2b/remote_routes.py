@@ -17,6 +17,7 @@ from simulator.push.store import InvalidBody
 from simulator.remotes.model import RemoteRecord
 from simulator.remotes.validate import validate_remote
 from simulator.render.common import Json, link
+from simulator.render.remotes import remote_action
 
 STATUSES = ("Running", "Paused")
 
@@ -133,16 +134,7 @@ def remote_document(request: web.Request, record: RemoteRecord) -> Json:
     }
     if callback is not None:
         links["callback"] = link(_callback_href(request, callback))
-    doc: Json = {
-        "_links": links,
-        "remoteActionId": record.id,
-        "type": record.type,
-        "status": record.status,
-        "remote": record.remote,
-    }
-    if record.failure is not None:
-        doc["failureCause"] = record.failure
-    return doc
+    return remote_action(record, links)
 
 
 async def send_remote(request: web.Request) -> web.Response:
